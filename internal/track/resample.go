@@ -14,6 +14,11 @@ import (
 // timer stopped) and stays empty. Rebound's choice.
 const MaxGapS = 10
 
+// MaxBridgeS is the longest gap bridged when the runner kept moving across
+// it: phones and old GPS units log every 15–60 s, and a gap covered at
+// running or walking speed is sparse recording, not a stop. Rebound's choice.
+const MaxBridgeS = 300
+
 // maxSamples caps a stream at 7 days of 1 s samples so a corrupt timestamp
 // cannot make Resample allocate without bound.
 const maxSamples = 7 * 24 * 3600
@@ -54,19 +59,48 @@ func Resample(points []rebound.Point, start time.Time) *rebound.Streams {
 	if !anyFinite(distRaw) {
 		distRaw = positionDistance(pts)
 	}
-	s.DistanceM = grid(offs, distRaw, n, true)
-	s.Lat = grid(offs, get(func(p *rebound.Point) float64 { return p.Lat }), n, false)
-	s.Lon = grid(offs, get(func(p *rebound.Point) float64 { return p.Lon }), n, false)
-	s.AltitudeM = grid(offs, get(func(p *rebound.Point) float64 { return p.AltitudeM }), n, false)
-	s.HeartRateBPM = grid(offs, get(func(p *rebound.Point) float64 { return p.HeartRateBPM }), n, false)
-	s.TemperatureC = grid(offs, get(func(p *rebound.Point) float64 { return p.TemperatureC }), n, false)
-	s.CadenceSPM = grid(offs, get(func(p *rebound.Point) float64 { return p.CadenceSPM }), n, false)
-	s.PowerW = grid(offs, get(func(p *rebound.Point) float64 { return p.PowerW }), n, false)
-	s.SpeedMPS = grid(offs, get(func(p *rebound.Point) float64 { return p.SpeedMPS }), n, false)
+	seg := segments(offs, distRaw)
+	g := func(vals []float64, cumulative bool) []float64 { return grid(offs, vals, seg, n, cumulative) }
+	s.DistanceM = g(distRaw, true)
+	s.Lat = g(get(func(p *rebound.Point) float64 { return p.Lat }), false)
+	s.Lon = g(get(func(p *rebound.Point) float64 { return p.Lon }), false)
+	s.AltitudeM = g(get(func(p *rebound.Point) float64 { return p.AltitudeM }), false)
+	s.HeartRateBPM = g(get(func(p *rebound.Point) float64 { return p.HeartRateBPM }), false)
+	s.TemperatureC = g(get(func(p *rebound.Point) float64 { return p.TemperatureC }), false)
+	s.CadenceSPM = g(get(func(p *rebound.Point) float64 { return p.CadenceSPM }), false)
+	s.PowerW = g(get(func(p *rebound.Point) float64 { return p.PowerW }), false)
+	s.SpeedMPS = g(get(func(p *rebound.Point) float64 { return p.SpeedMPS }), false)
 	if s.SpeedMPS == nil && s.DistanceM != nil {
-		s.SpeedMPS = speedFromDistance(s.DistanceM, offs, n)
+		s.SpeedMPS = speedFromDistance(s.DistanceM, offs, seg, n)
 	}
 	return s
+}
+
+// segments numbers the stretches of continuous recording: a new segment
+// starts after a gap longer than MaxGapS unless the distance covered across
+// it shows the runner kept moving (sparse recording, up to MaxBridgeS).
+// Values are interpolated only within a segment.
+func segments(offs, dist []float64) []int {
+	seg := make([]int, len(offs))
+	lastDist := math.NaN()
+	if len(dist) > 0 {
+		lastDist = dist[0]
+	}
+	for j := 1; j < len(offs); j++ {
+		seg[j] = seg[j-1]
+		gap := offs[j] - offs[j-1]
+		moving := false
+		if dist != nil && !math.IsNaN(dist[j]) && !math.IsNaN(lastDist) && gap > 0 {
+			moving = (dist[j]-lastDist)/gap >= MovingSpeedMPS
+		}
+		if gap > MaxGapS && !(moving && gap <= MaxBridgeS) {
+			seg[j]++
+		}
+		if dist != nil && !math.IsNaN(dist[j]) {
+			lastDist = dist[j]
+		}
+	}
+	return seg
 }
 
 // sortedPoints returns the points at or after start, sorted by time, with
@@ -146,10 +180,10 @@ func positionDistance(pts []rebound.Point) []float64 {
 }
 
 // grid puts (offset, value) pairs on the 1 s grid: linear interpolation
-// between consecutive finite samples at most MaxGapS apart, and each sample
+// between consecutive finite samples of the same segment, and each sample
 // on its nearest second where nothing else landed. cumulative channels start
 // at 0 and hold their last value across pauses instead of becoming NaN.
-func grid(offs, vals []float64, n int, cumulative bool) []float64 {
+func grid(offs, vals []float64, seg []int, n int, cumulative bool) []float64 {
 	if !anyFinite(vals) {
 		return nil
 	}
@@ -165,7 +199,7 @@ func grid(offs, vals []float64, n int, cumulative bool) []float64 {
 		}
 		if prev >= 0 {
 			t0, v0, t1 := offs[prev], vals[prev], offs[j]
-			if gap := t1 - t0; gap > 0 && gap <= MaxGapS {
+			if gap := t1 - t0; gap > 0 && seg[prev] == seg[j] && gap <= MaxBridgeS {
 				for k := max(0, int(math.Ceil(t0))); k <= int(math.Floor(t1)) && k < n; k++ {
 					out[k] = v0 + (v-v0)*(float64(k)-t0)/gap
 				}
@@ -198,11 +232,11 @@ const speedWindowS = 2
 
 // speedFromDistance derives speed from the cumulative distance by a centred
 // difference, NaN where the grid sample falls in a pause.
-func speedFromDistance(dist []float64, offs []float64, n int) []float64 {
+func speedFromDistance(dist []float64, offs []float64, seg []int, n int) []float64 {
 	// Which grid seconds are recorded (not inside a pause)?
 	recorded := make([]bool, n)
 	for j := range offs {
-		if j > 0 && offs[j]-offs[j-1] <= MaxGapS {
+		if j > 0 && seg[j] == seg[j-1] {
 			for k := int(math.Ceil(offs[j-1])); k <= int(math.Floor(offs[j])) && k < n; k++ {
 				if k >= 0 {
 					recorded[k] = true

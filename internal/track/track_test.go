@@ -196,3 +196,29 @@ func TestSummaryFill_FileTotalsWin(t *testing.T) {
 		t.Errorf("missing fields not filled: elapsed %v max HR %v speed %v", a.ElapsedS, a.MaxHeartRateBPM, a.AvgSpeedMPS)
 	}
 }
+
+func TestResample_SparseRecordingIsBridged(t *testing.T) {
+	// A phone logging every 30 s while running at 3 m/s: the gaps are
+	// sparse recording (distance grows at running speed), not pauses. Then a
+	// 60 s stop (distance unchanged) is a pause.
+	var pts []rebound.Point
+	for s := 0; s <= 300; s += 30 {
+		pts = append(pts, pt(float64(s), func(p *rebound.Point) { p.DistanceM = 3 * float64(s); p.HeartRateBPM = 150 }))
+	}
+	pts = append(pts, pt(360, func(p *rebound.Point) { p.DistanceM = 900; p.HeartRateBPM = 120 }))
+	st := Resample(pts, t0)
+	if got := st.HeartRateBPM[15]; got != 150 {
+		t.Errorf("HR inside a bridged gap = %v, want 150", got)
+	}
+	if got := st.DistanceM[15]; got != 45 {
+		t.Errorf("distance inside a bridged gap = %v, want 45", got)
+	}
+	if !math.IsNaN(st.HeartRateBPM[330]) {
+		t.Errorf("HR inside the stop = %v, want NaN", st.HeartRateBPM[330])
+	}
+	sum := Summarize(st)
+	// 301 moving samples over 0–300 s; the stop and its end sample are not moving.
+	if sum.MovingS != 301 {
+		t.Errorf("moving = %v, want 301", sum.MovingS)
+	}
+}
