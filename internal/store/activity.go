@@ -1,0 +1,489 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"rebound"
+	"rebound/internal/store/streamcodec"
+)
+
+// activityCols are the activities columns in the order activityArgs writes
+// and scanActivity reads them (id, athlete_id first).
+var activityCols = []string{
+	"id", "athlete_id",
+	"sport", "sub_sport", "name", "notes", "gear",
+	"start_time_ms", "utc_offset_s", "offset_source",
+	"elapsed_s", "moving_s", "distance_m",
+	"ascent_m", "descent_m",
+	"avg_heart_rate_bpm", "max_heart_rate_bpm", "avg_speed_mps", "max_speed_mps",
+	"avg_temperature_c", "min_temperature_c", "max_temperature_c",
+	"avg_cadence_spm", "avg_power_w", "calories",
+	"device",
+	"source_file", "source_sha256", "source_format", "session_index", "summary_source",
+	"rpe", "kind", "manual_temp_c",
+}
+
+var activitySelect = "SELECT " + strings.Join(activityCols, ", ") + " FROM activities"
+
+// activityArgs returns a's values for activityCols[2:] (no id, athlete_id).
+func activityArgs(a *rebound.Activity) []any {
+	var rpe any
+	if a.RPE != nil {
+		rpe = int64(*a.RPE)
+	}
+	return []any{
+		a.Sport, a.SubSport, a.Name, a.Notes, a.Gear,
+		ms(a.StartTime), a.UTCOffsetS, a.OffsetSource,
+		a.ElapsedS, a.MovingS, a.DistanceM,
+		nullable(a.AscentM), nullable(a.DescentM),
+		nullable(a.AvgHeartRateBPM), nullable(a.MaxHeartRateBPM), a.AvgSpeedMPS, nullable(a.MaxSpeedMPS),
+		nullable(a.AvgTemperatureC), nullable(a.MinTemperatureC), nullable(a.MaxTemperatureC),
+		nullable(a.AvgCadenceSPM), nullable(a.AvgPowerW), nullable(a.Calories),
+		a.Device,
+		a.SourceFile, a.SourceSHA256, a.SourceFormat, a.SessionIndex, a.SummarySource,
+		rpe, a.Kind, nullable(a.ManualTempC),
+	}
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanActivity(row scanner) (*rebound.Activity, error) {
+	a := &rebound.Activity{}
+	var start int64
+	var ascent, descent, avgHR, maxHR, maxSpeed, avgT, minT, maxT, cad, pow, cal, manT sql.Null[float64]
+	var rpe sql.Null[int64]
+	err := row.Scan(&a.ID, &a.AthleteID,
+		&a.Sport, &a.SubSport, &a.Name, &a.Notes, &a.Gear,
+		&start, &a.UTCOffsetS, &a.OffsetSource,
+		&a.ElapsedS, &a.MovingS, &a.DistanceM,
+		&ascent, &descent,
+		&avgHR, &maxHR, &a.AvgSpeedMPS, &maxSpeed,
+		&avgT, &minT, &maxT,
+		&cad, &pow, &cal,
+		&a.Device,
+		&a.SourceFile, &a.SourceSHA256, &a.SourceFormat, &a.SessionIndex, &a.SummarySource,
+		&rpe, &a.Kind, &manT)
+	if err != nil {
+		return nil, err
+	}
+	a.StartTime = fromMS(start)
+	a.AscentM, a.DescentM = ptr(ascent), ptr(descent)
+	a.AvgHeartRateBPM, a.MaxHeartRateBPM, a.MaxSpeedMPS = ptr(avgHR), ptr(maxHR), ptr(maxSpeed)
+	a.AvgTemperatureC, a.MinTemperatureC, a.MaxTemperatureC = ptr(avgT), ptr(minT), ptr(maxT)
+	a.AvgCadenceSPM, a.AvgPowerW, a.Calories, a.ManualTempC = ptr(cad), ptr(pow), ptr(cal), ptr(manT)
+	if rpe.Valid {
+		v := int(rpe.V)
+		a.RPE = &v
+	}
+	return a, nil
+}
+
+var lapCols = []string{
+	"activity_id", "athlete_id", "seq", "lap_index", "start_time_ms",
+	"elapsed_s", "moving_s", "distance_m",
+	"avg_heart_rate_bpm", "max_heart_rate_bpm", "avg_speed_mps", "avg_cadence_spm",
+}
+
+// AddActivities stores each activity that is not already there, with laps
+// and streams, in one transaction, and reports per activity what happened
+// (see rebound.ActivityStore). An activity is a duplicate when one with the
+// same source SHA-256 and session index is stored, or when
+// rebound.SameWorkout matches one starting within rebound.SameWorkoutWindow
+// (the closest start wins); earlier activities of the same call count. Each
+// source SHA-256 is recorded for HasSource, duplicates included. After the
+// commit, the ID and AthleteID of every stored activity are set. Invalid
+// input (a nil activity, a missing start time, non-finite numbers, ragged
+// streams) fails the whole call with EInvalid, naming the activity.
+func (s *Store) AddActivities(ctx context.Context, athleteID int64, acts []*rebound.Activity) ([]rebound.AddResult, error) {
+	if athleteID <= 0 {
+		return nil, rebound.Errorf(rebound.EInvalid, "athlete id %d is not positive", athleteID)
+	}
+	if len(acts) == 0 {
+		return []rebound.AddResult{}, nil
+	}
+	now := s.nowMS() // one timestamp for the whole transaction
+	tx, err := s.writeTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	if err := s.ensureAthlete(ctx, tx, athleteID, now); err != nil {
+		return nil, err
+	}
+	lapStmt, err := tx.PrepareContext(ctx, s.d.insert("laps", lapCols, ""))
+	if err != nil {
+		return nil, s.d.translate(err, "prepare lap insert")
+	}
+	defer lapStmt.Close()
+
+	res := make([]rebound.AddResult, len(acts))
+	for i, a := range acts {
+		if err := validateActivity(a); err != nil {
+			return nil, rebound.Errorf(rebound.EInvalid, "activity %d of %d%s: %s", i+1, len(acts), describe(a), err)
+		}
+		if a.SourceSHA256 != "" {
+			q := s.d.upsert("imported_sources", []string{"athlete_id", "sha256"},
+				[]string{"athlete_id", "sha256", "file_name", "imported_at_ms"}, nil)
+			if _, err := tx.ExecContext(ctx, q, athleteID, a.SourceSHA256, a.SourceFile, now); err != nil {
+				return nil, s.d.translate(err, "record source")
+			}
+		}
+		dup, err := s.findDuplicate(ctx, tx, athleteID, a)
+		if err != nil {
+			return nil, err
+		}
+		if dup != 0 {
+			res[i] = rebound.AddResult{ID: dup, Duplicate: true, DuplicateOf: dup}
+			continue
+		}
+		id, err := s.insertActivity(ctx, tx, lapStmt, athleteID, a, now)
+		if err != nil {
+			return nil, fmt.Errorf("activity %d of %d%s: %w", i+1, len(acts), describe(a), err)
+		}
+		res[i] = rebound.AddResult{ID: id}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, s.d.translate(err, "commit activities")
+	}
+	for i, a := range acts {
+		if !res[i].Duplicate {
+			a.ID, a.AthleteID = res[i].ID, athleteID
+		}
+	}
+	return res, nil
+}
+
+// ensureAthlete creates the athlete's row on first use.
+func (s *Store) ensureAthlete(ctx context.Context, tx *sql.Tx, athleteID, now int64) error {
+	q := s.d.upsert("athletes", []string{"athlete_id"}, []string{"athlete_id", "created_at_ms"}, nil)
+	if _, err := tx.ExecContext(ctx, q, athleteID, now); err != nil {
+		return s.d.translate(err, "create athlete")
+	}
+	return nil
+}
+
+// findDuplicate returns the ID of the stored activity a duplicates, or 0.
+func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, athleteID int64, a *rebound.Activity) (int64, error) {
+	if a.SourceSHA256 != "" {
+		var id int64
+		err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT id FROM activities
+			WHERE athlete_id = ? AND source_sha256 = ? AND session_index = ?`),
+			athleteID, a.SourceSHA256, a.SessionIndex).Scan(&id)
+		switch {
+		case err == nil:
+			return id, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, s.d.translate(err, "look up source")
+		}
+	}
+	w := rebound.SameWorkoutWindow.Milliseconds()
+	start := ms(a.StartTime)
+	rows, err := tx.QueryContext(ctx, s.d.rebind(activitySelect+`
+		WHERE athlete_id = ? AND start_time_ms BETWEEN ? AND ? ORDER BY id`),
+		athleteID, start-w, start+w)
+	if err != nil {
+		return 0, s.d.translate(err, "look up same workout")
+	}
+	defer rows.Close()
+	var best int64
+	var bestDist int64
+	for rows.Next() {
+		c, err := scanActivity(rows)
+		if err != nil {
+			return 0, s.d.translate(err, "look up same workout")
+		}
+		if !rebound.SameWorkout(a, c) {
+			continue
+		}
+		d := a.StartTime.Sub(c.StartTime).Abs().Milliseconds()
+		if best == 0 || d < bestDist {
+			best, bestDist = c.ID, d
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, s.d.translate(err, "look up same workout")
+	}
+	return best, nil
+}
+
+func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, lapStmt *sql.Stmt, athleteID int64, a *rebound.Activity, now int64) (int64, error) {
+	cols := append(slices.Clone(activityCols[1:]), "created_at_ms")
+	args := append([]any{athleteID}, activityArgs(a)...)
+	args = append(args, now)
+	var id int64
+	if err := tx.QueryRowContext(ctx, s.d.insert("activities", cols, "id"), args...).Scan(&id); err != nil {
+		return 0, s.d.translate(err, "insert activity")
+	}
+	for i, l := range a.Laps {
+		_, err := lapStmt.ExecContext(ctx, id, athleteID, i, l.Index, ms(l.StartTime),
+			l.ElapsedS, l.MovingS, l.DistanceM,
+			nullable(l.AvgHeartRateBPM), nullable(l.MaxHeartRateBPM), l.AvgSpeedMPS, nullable(l.AvgCadenceSPM))
+		if err != nil {
+			return 0, s.d.translate(err, fmt.Sprintf("insert lap %d", i+1))
+		}
+	}
+	if a.Streams != nil {
+		blob, err := streamcodec.Encode(a.Streams)
+		if err != nil {
+			return 0, err
+		}
+		q := s.d.insert("activity_streams", []string{"activity_id", "athlete_id", "codec", "samples", "data"}, "")
+		if _, err := tx.ExecContext(ctx, q, id, athleteID, streamcodec.Version, a.Streams.Len(), blob); err != nil {
+			return 0, s.d.translate(err, "insert streams")
+		}
+	}
+	return id, nil
+}
+
+// HasSource reports whether a file with this SHA-256 was already imported
+// for the athlete, whether or not any of its activities was stored.
+func (s *Store) HasSource(ctx context.Context, athleteID int64, sha256 string) (bool, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM imported_sources
+		WHERE athlete_id = ? AND sha256 = ?`), athleteID, sha256).Scan(&n)
+	if err != nil {
+		return false, s.d.translate(err, "look up source")
+	}
+	return n > 0, nil
+}
+
+// Activity returns one activity with its laps, and its streams when
+// withStreams (nil when it has none). A missing ID, or one of another
+// athlete, is ENotFound.
+func (s *Store) Activity(ctx context.Context, athleteID, id int64, withStreams bool) (*rebound.Activity, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	a, err := scanActivity(tx.QueryRowContext(ctx, s.d.rebind(activitySelect+` WHERE athlete_id = ? AND id = ?`), athleteID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rebound.Errorf(rebound.ENotFound, "activity %d not found", id)
+	}
+	if err != nil {
+		return nil, s.d.translate(err, fmt.Sprintf("read activity %d", id))
+	}
+	if a.Laps, err = s.laps(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if withStreams {
+		if a.Streams, err = s.streams(ctx, tx, id); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (s *Store) laps(ctx context.Context, tx *sql.Tx, id int64) ([]rebound.Lap, error) {
+	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT lap_index, start_time_ms, elapsed_s, moving_s, distance_m,
+		avg_heart_rate_bpm, max_heart_rate_bpm, avg_speed_mps, avg_cadence_spm
+		FROM laps WHERE activity_id = ? ORDER BY seq`), id)
+	if err != nil {
+		return nil, s.d.translate(err, fmt.Sprintf("read laps of activity %d", id))
+	}
+	defer rows.Close()
+	var laps []rebound.Lap
+	for rows.Next() {
+		var l rebound.Lap
+		var start int64
+		var avgHR, maxHR, cad sql.Null[float64]
+		if err := rows.Scan(&l.Index, &start, &l.ElapsedS, &l.MovingS, &l.DistanceM, &avgHR, &maxHR, &l.AvgSpeedMPS, &cad); err != nil {
+			return nil, s.d.translate(err, fmt.Sprintf("read laps of activity %d", id))
+		}
+		l.StartTime = fromMS(start)
+		l.AvgHeartRateBPM, l.MaxHeartRateBPM, l.AvgCadenceSPM = ptr(avgHR), ptr(maxHR), ptr(cad)
+		laps = append(laps, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.translate(err, fmt.Sprintf("read laps of activity %d", id))
+	}
+	return laps, nil
+}
+
+func (s *Store) streams(ctx context.Context, tx *sql.Tx, id int64) (*rebound.Streams, error) {
+	var codec, samples int
+	var blob []byte
+	err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT codec, samples, data FROM activity_streams WHERE activity_id = ?`), id).
+		Scan(&codec, &samples, &blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil // recorded without samples (a manual entry)
+	}
+	if err != nil {
+		return nil, s.d.translate(err, fmt.Sprintf("read streams of activity %d", id))
+	}
+	if codec != streamcodec.Version {
+		return nil, fmt.Errorf("store: streams of activity %d: codec version %d, this build reads %d", id, codec, streamcodec.Version)
+	}
+	st, err := streamcodec.Decode(blob)
+	if err != nil {
+		return nil, fmt.Errorf("store: streams of activity %d: %w", id, err)
+	}
+	if st.Len() != samples {
+		return nil, fmt.Errorf("store: streams of activity %d: %d samples decoded, %d recorded", id, st.Len(), samples)
+	}
+	return st, nil
+}
+
+// Activities lists summaries (no laps, no streams) oldest first; with a
+// Limit, the newest Limit of them, still oldest first. Sports match exactly.
+func (s *Store) Activities(ctx context.Context, athleteID int64, f rebound.ActivityFilter) ([]*rebound.Activity, error) {
+	if f.Limit < 0 {
+		return nil, rebound.Errorf(rebound.EInvalid, "activity limit %d is negative", f.Limit)
+	}
+	var b strings.Builder
+	b.WriteString(activitySelect + " WHERE athlete_id = ?")
+	args := []any{athleteID}
+	if !f.Since.IsZero() {
+		b.WriteString(" AND start_time_ms >= ?")
+		args = append(args, ms(f.Since))
+	}
+	if !f.Until.IsZero() {
+		b.WriteString(" AND start_time_ms < ?")
+		args = append(args, ms(f.Until))
+	}
+	if len(f.Sports) > 0 {
+		b.WriteString(" AND sport IN (" + placeholders(len(f.Sports)) + ")")
+		for _, sp := range f.Sports {
+			args = append(args, sp)
+		}
+	}
+	if f.Limit > 0 {
+		b.WriteString(" ORDER BY start_time_ms DESC, id DESC LIMIT ?")
+		args = append(args, f.Limit)
+	} else {
+		b.WriteString(" ORDER BY start_time_ms, id")
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.d.rebind(b.String()), args...)
+	if err != nil {
+		return nil, s.d.translate(err, "list activities")
+	}
+	defer rows.Close()
+	acts := []*rebound.Activity{}
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, s.d.translate(err, "list activities")
+		}
+		acts = append(acts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.translate(err, "list activities")
+	}
+	if f.Limit > 0 {
+		slices.Reverse(acts)
+	}
+	return acts, nil
+}
+
+// SetActivityKind records the runner's label for an activity ("" clears
+// it). A missing ID is ENotFound.
+func (s *Store) SetActivityKind(ctx context.Context, athleteID, id int64, kind string) error {
+	tx, err := s.writeTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE activities SET kind = ? WHERE athlete_id = ? AND id = ?`), kind, athleteID, id)
+	if err != nil {
+		return s.d.translate(err, fmt.Sprintf("set kind of activity %d", id))
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return s.d.translate(err, fmt.Sprintf("set kind of activity %d", id))
+	} else if n == 0 {
+		return rebound.Errorf(rebound.ENotFound, "activity %d not found", id)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.d.translate(err, fmt.Sprintf("set kind of activity %d", id))
+	}
+	return nil
+}
+
+// validateActivity checks what the schema cannot express portably: SQLite
+// would silently store NaN as NULL, and an infinity is no measurement.
+func validateActivity(a *rebound.Activity) error {
+	if a == nil {
+		return errors.New("activity is nil")
+	}
+	if a.StartTime.IsZero() {
+		return errors.New("start time missing")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"elapsed time", a.ElapsedS}, {"moving time", a.MovingS}, {"distance", a.DistanceM}, {"average speed", a.AvgSpeedMPS}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+			return fmt.Errorf("%s %g is not a non-negative number", f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		p    *float64
+	}{
+		{"ascent", a.AscentM}, {"descent", a.DescentM},
+		{"average heart rate", a.AvgHeartRateBPM}, {"maximum heart rate", a.MaxHeartRateBPM}, {"maximum speed", a.MaxSpeedMPS},
+		{"average temperature", a.AvgTemperatureC}, {"minimum temperature", a.MinTemperatureC}, {"maximum temperature", a.MaxTemperatureC},
+		{"average cadence", a.AvgCadenceSPM}, {"average power", a.AvgPowerW}, {"calories", a.Calories}, {"temperature", a.ManualTempC},
+	} {
+		if f.p != nil && (math.IsNaN(*f.p) || math.IsInf(*f.p, 0)) {
+			return fmt.Errorf("%s %g is not a number", f.name, *f.p)
+		}
+	}
+	if a.SessionIndex < 0 {
+		return fmt.Errorf("session index %d is negative", a.SessionIndex)
+	}
+	if a.RPE != nil && (*a.RPE < 0 || *a.RPE > 10) {
+		return fmt.Errorf("RPE %d out of range (0–10, CR-10 scale)", *a.RPE)
+	}
+	for i, l := range a.Laps {
+		for _, v := range []float64{l.ElapsedS, l.MovingS, l.DistanceM, l.AvgSpeedMPS} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("lap %d: %g is not a number", i+1, v)
+			}
+		}
+		for _, p := range []*float64{l.AvgHeartRateBPM, l.MaxHeartRateBPM, l.AvgCadenceSPM} {
+			if p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) {
+				return fmt.Errorf("lap %d: %g is not a number", i+1, *p)
+			}
+		}
+	}
+	return nil
+}
+
+// describe names an activity in error messages: " (run.fit session 2)" or
+// " (2026-03-01T07:00:00Z)".
+func describe(a *rebound.Activity) string {
+	switch {
+	case a == nil:
+		return ""
+	case a.SourceFile != "" && a.SessionIndex > 0:
+		return fmt.Sprintf(" (%s session %d)", a.SourceFile, a.SessionIndex)
+	case a.SourceFile != "":
+		return " (" + a.SourceFile + ")"
+	case !a.StartTime.IsZero():
+		return " (" + a.StartTime.UTC().Format("2006-01-02T15:04:05Z") + ")"
+	}
+	return ""
+}
+
+// nullable returns *p, or nil (SQL NULL) for a nil pointer.
+func nullable(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func ptr(n sql.Null[float64]) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.V
+	return &v
+}

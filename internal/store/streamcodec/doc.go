@@ -1,0 +1,15 @@
+// Package streamcodec provides the compact binary form in which the store
+// keeps an activity's 1 s streams (rebound.Streams): one blob per activity
+// instead of one row per sample.
+//
+// A blob is a 7-byte header (magic "RS", the format version, the CRC-32 of
+// the rest) followed by a DEFLATE stream. Inside it: the sample count, a bit
+// mask of the channels present, then per present channel its missing (NaN)
+// samples as (gap, length) runs, and its finite samples quantised to a fixed
+// per-channel scale, delta-coded (twice for distance and position) and
+// written as zigzag varints. Slowly changing 1 s series give small deltas,
+// so most samples take one or two bytes before compression.
+//
+// The package imports only the standard library and the domain package; it
+// knows nothing about SQL.
+package streamcodec
