@@ -17,19 +17,19 @@ type bound struct {
 	name     string
 	unit     string
 	min, max float64
-	get      func(*rebound.Point) float64
 }
 
+// bounds are in the order of the values CheckPoint lists.
 var bounds = [...]bound{
-	{"heart rate", "bpm", 20, 250, func(p *rebound.Point) float64 { return p.HeartRateBPM }},
-	{"speed", "m/s", 0, 30, func(p *rebound.Point) float64 { return p.SpeedMPS }},
-	{"distance", "m", 0, 1e7, func(p *rebound.Point) float64 { return p.DistanceM }},
-	{"latitude", "°", -90, 90, func(p *rebound.Point) float64 { return p.Lat }},
-	{"longitude", "°", -180, 180, func(p *rebound.Point) float64 { return p.Lon }},
-	{"altitude", "m", -500, 9000, func(p *rebound.Point) float64 { return p.AltitudeM }},
-	{"temperature", "°C", -60, 70, func(p *rebound.Point) float64 { return p.TemperatureC }},
-	{"cadence", "spm", 0, 300, func(p *rebound.Point) float64 { return p.CadenceSPM }},
-	{"power", "W", 0, 3000, func(p *rebound.Point) float64 { return p.PowerW }},
+	{"heart rate", "bpm", 20, 250},
+	{"speed", "m/s", 0, 30},
+	{"distance", "m", 0, 1e7},
+	{"latitude", "°", -90, 90},
+	{"longitude", "°", -180, 180},
+	{"altitude", "m", -500, 9000},
+	{"temperature", "°C", -60, 70},
+	{"cadence", "spm", 0, 300},
+	{"power", "W", 0, 3000},
 }
 
 // CheckPoint range-checks raw point i and returns an EInvalid *rebound.Error
@@ -43,13 +43,12 @@ func CheckPoint(i int, p rebound.Point, now time.Time) error {
 	if p.Time.After(now.Add(24 * time.Hour)) {
 		return rebound.Errorf(rebound.EInvalid, "record %d: time %s is in the future", i, p.Time.UTC().Format(time.RFC3339))
 	}
-	for k := range bounds {
-		b := &bounds[k]
-		v := b.get(&p)
+	vals := [len(bounds)]float64{p.HeartRateBPM, p.SpeedMPS, p.DistanceM, p.Lat, p.Lon, p.AltitudeM, p.TemperatureC, p.CadenceSPM, p.PowerW}
+	for k, v := range vals {
 		if math.IsNaN(v) {
 			continue
 		}
-		if math.IsInf(v, 0) || v < b.min || v > b.max {
+		if b := &bounds[k]; math.IsInf(v, 0) || v < b.min || v > b.max {
 			return rebound.Errorf(rebound.EInvalid, "record %d: %s %s %s out of range (%s–%s %s)", i, b.name, fmtNum(v), b.unit, fmtNum(b.min), fmtNum(b.max), b.unit)
 		}
 	}

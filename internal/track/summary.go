@@ -48,6 +48,9 @@ func Summarize(s *rebound.Streams) Summary {
 			sum.MovingS++
 		}
 	}
+	// Each moving sample stands for one second, but the last second of the
+	// grid ends the activity: moving time cannot exceed elapsed time.
+	sum.MovingS = math.Min(sum.MovingS, sum.ElapsedS)
 	if s.DistanceM != nil {
 		sum.DistanceM = lastFinite(s.DistanceM)
 	}

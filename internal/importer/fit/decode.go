@@ -1,0 +1,143 @@
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/muktihari/fit/decoder"
+
+	"rebound"
+)
+
+// Decode reads a whole FIT file (possibly chained FIT sequences) and returns
+// one activity per session; a multisport file gives one per session, with
+// SessionIndex set in start order. now bounds plausible dates (see
+// track.CheckPoint). Errors about the input are *rebound.Error with code
+// rebound.EInvalid.
+//
+// Integrity rules (the FIT protocol, applied per FIT sequence):
+//   - A sequence whose CRC matches neither header+data nor data alone is
+//     corrupt. If it is the first one, the file is rejected ("file checksum
+//     mismatch: the file is corrupt"); if earlier sequences were intact, they
+//     are kept and the corrupt sequence and everything after it are dropped,
+//     the same as trailing bytes that are not a FIT sequence. A non-zero
+//     header CRC that does not match its header counts the same.
+//   - A file that ends inside a sequence (cut short, or a header whose data
+//     size runs past the end) is truncated: its CRC cannot be checked, and
+//     the records before the cut are imported when there are any, with the
+//     totals computed from them if the session message was lost; otherwise
+//     the error is "file is truncated at byte N".
+//   - Any other decoding failure inside a sequence (a data message whose
+//     local message type was never defined, ...) makes the file corrupt under
+//     the same first-sequence rule.
+//
+// Sessions own the records and laps within [start_time, start_time +
+// total_elapsed_time] and before the next session's start. Their summary is
+// the session message's totals (SummarySource file); track.Summarize fills
+// only what the session lacks. Heart rates a chest strap stored in hr
+// messages (swimming) are merged into the streams where records have none.
+// Record heart rates of 0 bpm mean "no sensor contact" and are dropped.
+func Decode(r io.Reader, now time.Time) (acts []*rebound.Activity, err error) {
+	defer func() {
+		// muktihari/fit is fuzzed upstream, but a runner's file must never
+		// crash an import run: a decoder panic becomes an internal error.
+		if p := recover(); p != nil {
+			acts, err = nil, fmt.Errorf("fit: decoder panic: %v", p)
+		}
+	}()
+
+	fc := &frameChecker{r: r}
+	acc := newAccumulator()
+	dec := decoder.New(fc,
+		decoder.WithMesgListener(&listener{acc: acc}),
+		decoder.WithBroadcastOnly(),
+		decoder.WithIgnoreChecksum(), // frameChecker checks CRCs by the protocol
+	)
+	var dropped error // why a later sequence was dropped, reported if nothing is left
+	for seq := 0; dec.Next(); seq++ {
+		m := acc.mark()
+		acc.startSequence()
+		_, derr := dec.Decode()
+		if derr == nil {
+			switch fc.result(seq) {
+			case frameOK:
+				continue
+			case frameBadHeaderCRC:
+				derr = rebound.Errorf(rebound.EInvalid, "file header checksum mismatch in FIT sequence %d: the file is corrupt", seq+1)
+			default:
+				derr = rebound.Errorf(rebound.EInvalid, "file checksum mismatch: the file is corrupt")
+			}
+		} else {
+			eof := errors.Is(derr, io.EOF) || errors.Is(derr, io.ErrUnexpectedEOF)
+			derr = decodeError(derr, fc, seq)
+			if eof && fc.n > 0 && fc.err == nil {
+				dropped = derr
+				break // keep what was decoded before the cut
+			}
+		}
+		if seq == 0 || fc.err != nil {
+			return nil, derr
+		}
+		acc.rollback(m)
+		dropped = derr
+		break
+	}
+	acts, err = acc.build(now)
+	if err != nil && dropped != nil && len(acc.points) == 0 && len(acc.sessions) == 0 {
+		return nil, dropped // "truncated" or "corrupt" explains an empty file better than "not an activity"
+	}
+	return acts, err
+}
+
+// decodeError turns a muktihari/fit error into a message for the runner.
+func decodeError(err error, fc *frameChecker, seq int) error {
+	switch {
+	case fc.err != nil:
+		return fmt.Errorf("fit: read: %w", fc.err) // the reader failed, not the file
+	case fc.n == 0:
+		return rebound.Errorf(rebound.EInvalid, "file is empty")
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		// The decoder hit the end of the input, so fc.n is the file's length.
+		return rebound.Errorf(rebound.EInvalid, "file is truncated at byte %d", fc.n)
+	case errors.Is(err, decoder.ErrNotFITFile) && seq == 0:
+		if strings.Contains(err.Error(), "invalid data size") {
+			return rebound.Errorf(rebound.EInvalid, "FIT file holds no data (data size 0 in the header)")
+		}
+		return rebound.Errorf(rebound.EInvalid, "not a FIT file (no FIT file header)")
+	case errors.Is(err, decoder.ErrNotFITFile):
+		return rebound.Errorf(rebound.EInvalid, "the bytes after FIT sequence %d are not a FIT sequence: the file is corrupt", seq)
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	if pos := bytePos(err); pos >= 0 {
+		return rebound.Errorf(rebound.EInvalid, "FIT data is corrupt at byte %d (%s)", pos, msg)
+	}
+	return rebound.Errorf(rebound.EInvalid, "FIT data is corrupt (%s)", msg)
+}
+
+// bytePos extracts the "[byte pos: N]" muktihari/fit puts in its errors, -1
+// when absent.
+func bytePos(err error) int64 {
+	msg := err.Error()
+	const key = "byte pos: "
+	i := strings.Index(msg, key)
+	if i < 0 {
+		return -1
+	}
+	msg = msg[i+len(key):]
+	j := 0
+	for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+		j++
+	}
+	n, perr := strconv.ParseInt(msg[:j], 10, 64)
+	if perr != nil {
+		return -1
+	}
+	return n
+}
