@@ -103,3 +103,40 @@ func sportFamily(s string) string {
 	}
 	return s
 }
+
+// LoadStore keeps what internal/load computes: each workout's load, and the
+// daily model (fitness, fatigue, form, ...) as opaque rows so the store does
+// not depend on the model's shape.
+type LoadStore interface {
+	// PutWorkoutLoads stores each load, replacing the activity's previous one.
+	PutWorkoutLoads(ctx context.Context, athleteID int64, loads []WorkoutLoad) error
+	// WorkoutLoads returns the stored loads keyed by activity ID (every
+	// activity's when ids is empty).
+	WorkoutLoads(ctx context.Context, athleteID int64, ids []int64) (map[int64]WorkoutLoad, error)
+	// ReplaceDailyRows deletes the rows dated on or after from and stores
+	// rows in one transaction: an incremental update of the daily model.
+	ReplaceDailyRows(ctx context.Context, athleteID int64, from time.Time, rows []DailyRow) error
+	// DailyRows returns every stored row, oldest first.
+	DailyRows(ctx context.Context, athleteID int64) ([]DailyRow, error)
+}
+
+// DailyRow is one day of the daily training-load model, serialised by its
+// owner (internal/load). Date is the civil date at 00:00 UTC.
+type DailyRow struct {
+	Date    time.Time
+	Payload []byte
+}
+
+// PlanStore keeps recovery plans, one per activity, with a revision that
+// grows whenever the plan's content (its Version hash) changes, so calendar
+// clients see SEQUENCE increase.
+type PlanStore interface {
+	// PutPlan stores p for p.ActivityID and returns the stored revision:
+	// unchanged when p.Version equals the stored plan's, else one more
+	// (0 for a first plan). p.Revision is set to it.
+	PutPlan(ctx context.Context, athleteID int64, p *Plan) (int, error)
+	// Plan returns the stored plan of an activity (ENotFound if none).
+	Plan(ctx context.Context, athleteID, activityID int64) (*Plan, error)
+	// Plans lists plans whose workout ended at or after since, oldest first.
+	Plans(ctx context.Context, athleteID int64, since time.Time) ([]*Plan, error)
+}
