@@ -1,0 +1,266 @@
+package load
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"rebound"
+)
+
+// Character decides what kind of session a was: easy, long, workout or
+// race, with a detail ("intervals", "tempo", "fast finish", "progression",
+// "surges") and one line saying why. wl is a's measured load (zones, fast
+// finish, surges); recent are other activities (those of the same sport in
+// the RecentDays before a's start count). All thresholds are Rebound's
+// choices documented on Params.
+//
+// Order: the runner's own label (Activity.Kind, set with rebound tag) wins;
+// then a race hint (name or sub-sport containing "race"); then long (by
+// duration against the recent weeks, whatever the intensity inside — the
+// detail lists the structure found); then workout (intervals, a tempo
+// stretch, a fast finish, a progression, or ≥ HardIntensityShare of the time
+// at Z4+ or T pace or faster); else easy.
+func Character(a *rebound.Activity, wl rebound.WorkoutLoad, recent []*rebound.Activity, prof Profile, p Params) (character, detail, why string) {
+	if a == nil {
+		return "", "", ""
+	}
+	f := features(a, wl, prof, p)
+	detail = strings.Join(f.details(), ", ")
+	if a.Kind != "" {
+		return a.Kind, detail, "set by you (rebound tag)"
+	}
+	if isRaceHint(a) {
+		return rebound.CharacterRace, detail, fmt.Sprintf("the name or sub-sport says race (%q)", strings.TrimSpace(a.Name+" "+a.SubSport))
+	}
+	dur := a.MovingS
+	if dur <= 0 {
+		dur = a.ElapsedS
+	}
+	if long, why := isLong(a, dur, recent, p); long {
+		return rebound.CharacterLong, detail, why
+	}
+	switch {
+	case f.intervals >= p.IntervalMinReps:
+		return rebound.CharacterWorkout, "intervals", fmt.Sprintf("%d work bouts of 1–10 min ≥ %.0f %% faster than the run's median pace, with recoveries", f.intervals, 100*p.IntervalFaster)
+	case f.tempoS >= p.TempoMinS:
+		return rebound.CharacterWorkout, "tempo", fmt.Sprintf("%.0f min continuous at threshold effort (T pace or ≥ 95 %% LTHR)", f.tempoS/60)
+	case wl.FastFinish != nil:
+		return rebound.CharacterWorkout, "fast finish", fmt.Sprintf("the last %.0f min were %.0f %% faster than the run's median pace", wl.FastFinish.DurationS/60, 100*(wl.FastFinish.SpeedMPS/f.median-1))
+	case f.progression:
+		return rebound.CharacterWorkout, "progression", "each quarter faster than the one before"
+	case f.hardShare >= p.HardIntensityShare:
+		return rebound.CharacterWorkout, "hard effort", fmt.Sprintf("%.0f %% of the time at Z4 or above / T pace or faster", 100*f.hardShare)
+	}
+	why = fmt.Sprintf("%.0f min, %.0f %% of the time at Z4+/T pace or faster, no structure found", dur/60, 100*f.hardShare)
+	if len(wl.Surges) > 0 {
+		why += fmt.Sprintf(" (%d short surges)", len(wl.Surges))
+	}
+	return rebound.CharacterEasy, detail, why
+}
+
+// IsHard reports whether a character counts as a hard session for the
+// hard/easy pattern and the hours-since-hard rule: workouts, races and long
+// runs. Rebound's choice: the long run is a key session of every plan and
+// the article gives it the full recovery protocol.
+func IsHard(character string) bool {
+	switch character {
+	case rebound.CharacterWorkout, rebound.CharacterRace, rebound.CharacterLong:
+		return true
+	}
+	return false
+}
+
+// isLong applies the long-run rule (Rebound's choice): with fewer than 3
+// recent runs, ≥ LongMinS (90 min); otherwise ≥ LongFloorS, ≥
+// LongMedianFactor × the median recent run, and either ≥ LongMinS or ≥
+// LongShareOfWeek of the mean weekly time of the last RecentDays.
+func isLong(a *rebound.Activity, dur float64, recent []*rebound.Activity, p Params) (bool, string) {
+	from := a.StartTime.Add(-time.Duration(p.RecentDays) * 24 * time.Hour)
+	var durs []float64
+	total := 0.0
+	for _, r := range recent {
+		if r == nil || r == a || r.Sport != a.Sport || r.StartTime.Before(from) || !r.StartTime.Before(a.StartTime) {
+			continue
+		}
+		d := r.MovingS
+		if d <= 0 {
+			d = r.ElapsedS
+		}
+		if d > 0 {
+			durs = append(durs, d)
+			total += d
+		}
+	}
+	if len(durs) < 3 {
+		if dur >= p.LongMinS {
+			return true, fmt.Sprintf("%.0f min ≥ %.0f min (too few recent runs to compare with)", dur/60, p.LongMinS/60)
+		}
+		return false, ""
+	}
+	slices.Sort(durs)
+	med := median(durs)
+	weekly := total / (float64(p.RecentDays) / 7)
+	if dur < p.LongFloorS || dur < p.LongMedianFactor*med {
+		return false, ""
+	}
+	switch {
+	case dur >= p.LongMinS:
+		return true, fmt.Sprintf("%.0f min ≥ %.0f min and %.1f× your median run of the last %d days (%.0f min)", dur/60, p.LongMinS/60, dur/med, p.RecentDays, med/60)
+	case dur >= p.LongShareOfWeek*weekly:
+		return true, fmt.Sprintf("%.0f min is %.0f %% of your weekly time (%.0f min) and %.1f× your median run of the last %d days", dur/60, 100*dur/weekly, weekly/60, dur/med, p.RecentDays)
+	}
+	return false, ""
+}
+
+// runFeatures are the structure measures Character uses.
+type runFeatures struct {
+	median      float64 // median moving speed
+	intervals   int     // work bouts
+	tempoS      float64 // longest continuous stretch at threshold effort
+	hardShare   float64 // share of time at Z4+ (HR) or T pace or faster
+	progression bool
+	fastFinish  bool
+	surges      int
+}
+
+func (f runFeatures) details() []string {
+	var d []string
+	if f.intervals > 0 {
+		d = append(d, "intervals")
+	} else if f.tempoS > 0 {
+		d = append(d, "tempo")
+	}
+	if f.fastFinish {
+		d = append(d, "fast finish")
+	} else if f.progression {
+		d = append(d, "progression")
+	}
+	if f.surges > 0 {
+		d = append(d, fmt.Sprintf("%d surges", f.surges))
+	}
+	return d
+}
+
+func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Params) runFeatures {
+	f := runFeatures{fastFinish: wl.FastFinish != nil, surges: len(wl.Surges)}
+	// Intensity share: HR zones when the load came from HR, else pace zones.
+	share := func(z []rebound.ZoneTime, from int) float64 {
+		s := 0.0
+		for i := from; i < len(z); i++ {
+			s += z[i].Fraction
+		}
+		return s
+	}
+	if wl.LoadSource == rebound.LoadFromHR && len(wl.HRZones) == 7 {
+		f.hardShare = share(wl.HRZones, 3) // Z4 and above
+	} else if len(wl.PaceZones) == 5 {
+		f.hardShare = share(wl.PaceZones, 2) // T, I, R
+	}
+	s := consistent(a.Streams)
+	if s.Len() == 0 {
+		return f
+	}
+	sp := cleanSpeed(s, p)
+	var v []float64
+	if sp.hasSpeed {
+		v = sp.mps
+		f.median = movingMedian(v, p)
+	}
+	// Tempo: longest stretch at T pace or faster (grade-adjusted, 30 s
+	// smoothing) or at ≥ 95 % LTHR, dips ≤ 30 s tolerated.
+	var hot []bool
+	thr, lthr := prof.ThresholdSpeedMPS.Value, prof.LTHRBPM.Value
+	if v != nil && thr > 0 {
+		g, _ := gradedSpeed(s, v, p)
+		sm := centredMean(g, 15)
+		tLow := (p.DanielsM + p.DanielsT) / 2 * thr / p.DanielsT
+		hot = make([]bool, len(sm))
+		for i, x := range sm {
+			hot[i] = !math.IsNaN(x) && x >= tLow
+		}
+	} else if s.HeartRateBPM != nil && lthr > 0 {
+		sm := centredMean(cleanHR(s.HeartRateBPM, p).bpm, 15)
+		hot = make([]bool, len(sm))
+		for i, x := range sm {
+			hot[i] = !math.IsNaN(x) && x >= 0.95*lthr
+		}
+	}
+	for _, r := range stretches(hot, 30) {
+		f.tempoS = math.Max(f.tempoS, float64(r[1]-r[0]+1))
+	}
+	if f.tempoS < p.TempoMinS {
+		f.tempoS = 0
+	}
+	if v == nil || math.IsNaN(f.median) || f.median <= 0 {
+		return f
+	}
+	// Intervals: bouts of IntervalMinWorkS–IntervalMaxWorkS at ≥
+	// (1+IntervalFaster) × median (15 s smoothing, dips ≤ 10 s merged),
+	// excluding the fast finish.
+	sm := centredMean(v, 7)
+	fast := make([]bool, len(sm))
+	for i, x := range sm {
+		fast[i] = !math.IsNaN(x) && x >= (1+p.IntervalFaster)*f.median
+	}
+	ffStart := len(v)
+	if wl.FastFinish != nil {
+		ffStart = int(wl.FastFinish.StartS)
+	}
+	for _, r := range stretches(fast, 10) {
+		d := float64(r[1] - r[0] + 1)
+		if r[0] < ffStart && d >= p.IntervalMinWorkS && d <= p.IntervalMaxWorkS {
+			f.intervals++
+		}
+	}
+	if f.intervals < p.IntervalMinReps {
+		f.intervals = 0
+	}
+	// Progression: quarter means of the moving speed rising step by step.
+	var mv []float64
+	for _, x := range v {
+		if !math.IsNaN(x) && x >= p.MovingSpeedMPS {
+			mv = append(mv, x)
+		}
+	}
+	if len(mv) >= 20*60 {
+		q := len(mv) / 4
+		var m [4]float64
+		for k := range 4 {
+			m[k] = newPrefix(mv[k*q:(k+1)*q]).mean(0, q)
+		}
+		f.progression = m[3] >= m[0]*(1+p.FastFinishFaster)
+		for k := 1; k < 4; k++ {
+			if m[k] < m[k-1]*(1+p.ProgressionStep) {
+				f.progression = false
+			}
+		}
+	}
+	return f
+}
+
+// stretches returns the [start, end] runs of true in m, bridging gaps of up
+// to maxGap false samples.
+func stretches(m []bool, maxGap int) [][2]int {
+	var out [][2]int
+	start, last := -1, -1
+	for i, on := range m {
+		if !on {
+			continue
+		}
+		if start >= 0 && i-last-1 <= maxGap {
+			last = i
+			continue
+		}
+		if start >= 0 {
+			out = append(out, [2]int{start, last})
+		}
+		start, last = i, i
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, last})
+	}
+	return out
+}

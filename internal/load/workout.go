@@ -1,0 +1,418 @@
+package load
+
+import (
+	"fmt"
+	"math"
+
+	"rebound"
+)
+
+// Quality flags of a workout's load (rebound.WorkoutLoad.QualityFlags).
+const (
+	FlagNoStreams     = "no_streams"      // summary only: averages, no per-second data
+	FlagNoHR          = "no_hr_stream"    // streams without heart rate
+	FlagNoSpeed       = "no_speed_stream" // streams without speed or distance
+	FlagNoAltitude    = "no_altitude"     // speed without altitude: pace is not grade-adjusted
+	FlagHRDropouts    = "hr_dropouts"     // more than HRDropoutFlagFrac of the moving time lacks HR
+	FlagHRLowCoverage = "hr_low_coverage" // HR on less than HRMinCoverage of the time: not used for the load
+	FlagHRSpikes      = "hr_spikes"       // implausible HR samples were removed
+	FlagGPSJumps      = "gps_jumps"       // speed > GPSMaxSpeedMPS or a position jump implying it
+	FlagNoThresholds  = "no_threshold_pace"
+)
+
+// RPEPair is one session with both a session-RPE (RPE × min) and a credible
+// HRSS, for CalibrateRPE.
+type RPEPair = struct{ SRPE, HRSS float64 }
+
+// RPECalibration converts session-RPE to the TSS-like load scale.
+type RPECalibration struct {
+	Factor     float64 `json:"factor"` // load per sRPE unit (RPE × min)
+	Pairs      int     `json:"pairs"`  // sessions used
+	Calibrated bool    `json:"calibrated"`
+	How        string  `json:"how"`
+}
+
+// CalibrateRPE fits the runner's own conversion from sRPE to HRSS when at
+// least RPEMinPairs sessions have both: the least-squares slope through the
+// origin, k = Σ sRPE·HRSS / Σ sRPE² (a line through 0 because no effort is
+// no load under both measures). With fewer pairs it returns the fixed
+// RPEDefaultFactor (see Params). Pairs with a non-positive or non-finite
+// value are ignored.
+func CalibrateRPE(pairs []RPEPair, p Params) RPECalibration {
+	var sxy, sxx float64
+	n := 0
+	for _, q := range pairs {
+		if !(q.SRPE > 0) || !(q.HRSS >= 0) || math.IsInf(q.SRPE, 0) || math.IsInf(q.HRSS, 0) {
+			continue
+		}
+		sxy += q.SRPE * q.HRSS
+		sxx += q.SRPE * q.SRPE
+		n++
+	}
+	if n >= p.RPEMinPairs && sxx > 0 && sxy > 0 {
+		return RPECalibration{Factor: sxy / sxx, Pairs: n, Calibrated: true,
+			How: fmt.Sprintf("your own scale: least-squares slope of HRSS on sRPE through 0 over %d sessions with both", n)}
+	}
+	return RPECalibration{Factor: p.RPEDefaultFactor, Pairs: n,
+		How: fmt.Sprintf("fixed %.3f per RPE·min (1 h at RPE 7 = 100; %d of the %d sessions with both RPE and HR needed for your own scale)", p.RPEDefaultFactor, n, p.RPEMinPairs)}
+}
+
+// RPEPairs collects the calibration pairs from computed loads: sessions with
+// an sRPE whose load came from a credible HR stream.
+func RPEPairs(loads []rebound.WorkoutLoad) []RPEPair {
+	var out []RPEPair
+	for _, l := range loads {
+		if l.SRPE != nil && l.HRSS != nil && l.LoadSource == rebound.LoadFromHR {
+			out = append(out, RPEPair{SRPE: *l.SRPE, HRSS: *l.HRSS})
+		}
+	}
+	return out
+}
+
+// TRIMPRate is Banister's TRIMP per minute at heart-rate reserve fraction
+// x: x·a·e^(b·x) (Morton 1990, science.md §5). x is clamped to [0, 1], the
+// range the model is defined on (below rest is no load; above the max is a
+// max that is set too low).
+func TRIMPRate(x, a, b float64) float64 {
+	x = math.Max(0, math.Min(1, x))
+	return x * a * math.Exp(b*x)
+}
+
+// TRIMPAverage is the average-HR form GoldenCheetah uses
+// (src/Metrics/TRIMPPoints.cpp): minutes · TRIMPRate(HRr of the mean HR).
+// Because x·e^(bx) is convex, it is ≤ the per-second sum for any session
+// and equal for constant HR.
+func TRIMPAverage(minutes, avgHR, rest, maxHR, a, b float64) float64 {
+	if maxHR <= rest || minutes <= 0 {
+		return 0
+	}
+	return minutes * TRIMPRate((avgHR-rest)/(maxHR-rest), a, b)
+}
+
+// HRSSOf normalises TRIMP so that 60 min at LTHR = 100 (GoldenCheetah's
+// TRIMP100, science.md §5).
+func HRSSOf(trimp, lthr, rest, maxHR, a, b float64) float64 {
+	ref := 60 * TRIMPRate((lthr-rest)/(maxHR-rest), a, b)
+	if ref <= 0 || maxHR <= rest {
+		return 0
+	}
+	return 100 * trimp / ref
+}
+
+// RTSSOf is hours·(NGP/threshold speed)²·100 (science.md §5).
+func RTSSOf(hours, ngp, threshold float64) float64 {
+	if threshold <= 0 || hours <= 0 || math.IsNaN(ngp) {
+		return 0
+	}
+	r := ngp / threshold
+	return hours * r * r * 100
+}
+
+// Workout measures one activity: TRIMP, HRSS, rTSS, sRPE, the one load
+// figure and why, zones, fast finish, surges and data-quality flags. The
+// character is left to Character (it needs the recent history); Analyze does
+// both.
+//
+// The load rule, in order: (1) HRSS when the HR stream is credible (HR on ≥
+// HRMinCoverage of the moving time, ≤ HRMaxSpikeFrac spikes); (2) rTSS from
+// the grade-adjusted pace stream of a run with a threshold pace; (3) average
+// HR (GoldenCheetah's average form) when only summaries exist; (4) rTSS from
+// the average pace of a run; (5) sRPE × the RPE calibration; (6)
+// HRSS from a heart-rate stream that failed the credibility test, when
+// nothing else exists; (7) a manual duration estimate, hours·IF²·100 with
+// IF by kind; (8) none.
+func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) rebound.WorkoutLoad {
+	var wl rebound.WorkoutLoad
+	if a == nil {
+		wl.LoadSource, wl.LoadWhy = rebound.LoadFromNone, "no activity"
+		return wl
+	}
+	wl.ActivityID = a.ID
+	ta, tb, _ := p.trimpCoeffs(prof.Sex)
+	hrMax, rest, lthr := prof.HRMaxBPM.Value, prof.HRRestBPM.Value, prof.LTHRBPM.Value
+	hrOK := hrMax > rest && rest > 0
+	thr := prof.ThresholdSpeedMPS.Value
+	run := isRun(a)
+	minutes := a.MovingS / 60
+	if minutes <= 0 {
+		minutes = a.ElapsedS / 60
+	}
+	flag := func(f string) { wl.QualityFlags = append(wl.QualityFlags, f) }
+
+	s := consistent(a.Streams)
+	n := s.Len()
+	hrCredible, paceStream := false, false
+	var hrWhy string
+	if n == 0 {
+		flag(FlagNoStreams)
+	} else {
+		var sp speedStream
+		if s.SpeedMPS == nil && s.DistanceM == nil {
+			flag(FlagNoSpeed)
+		} else {
+			sp = cleanSpeed(s, p)
+			if sp.jumps > 0 {
+				flag(FlagGPSJumps)
+			}
+		}
+		active := activeMask(s, n)
+		nActive := 0
+		for _, on := range active {
+			if on {
+				nActive++
+			}
+		}
+		if s.HeartRateBPM == nil {
+			flag(FlagNoHR)
+		} else {
+			h := cleanHR(s.HeartRateBPM, p)
+			missing := 0
+			for i, on := range active {
+				if on && math.IsNaN(s.HeartRateBPM[i]) {
+					missing++
+				}
+			}
+			coverage := 0.0
+			if nActive > 0 {
+				coverage = float64(h.valid) / float64(nActive)
+			}
+			spikeFrac := 0.0
+			if h.valid+h.spikes > 0 {
+				spikeFrac = float64(h.spikes) / float64(h.valid+h.spikes)
+			}
+			if nActive > 0 && float64(missing)/float64(nActive) > p.HRDropoutFlagFrac {
+				flag(FlagHRDropouts)
+			}
+			if h.spikes > 0 {
+				flag(FlagHRSpikes)
+			}
+			if coverage < p.HRMinCoverage {
+				flag(FlagHRLowCoverage)
+			}
+			if h.valid > 0 && hrOK {
+				t := 0.0
+				for _, v := range h.bpm {
+					if !math.IsNaN(v) {
+						t += TRIMPRate((v-rest)/(hrMax-rest), ta, tb) / 60
+					}
+				}
+				wl.TRIMP = rebound.Float(t)
+				if lthr > rest {
+					wl.HRSS = rebound.Float(HRSSOf(t, lthr, rest, hrMax, ta, tb))
+					wl.HRZones = hrZones(h.bpm, lthr)
+				}
+			}
+			switch {
+			case wl.HRSS == nil:
+				hrWhy = "heart-rate thresholds unusable"
+			case coverage < p.HRMinCoverage:
+				hrWhy = fmt.Sprintf("heart rate on only %.0f %% of the time", 100*coverage)
+			case spikeFrac > p.HRMaxSpikeFrac:
+				hrWhy = fmt.Sprintf("%.1f %% of heart-rate samples are implausible spikes", 100*spikeFrac)
+			default:
+				hrCredible = true
+				hrWhy = fmt.Sprintf("heart rate on %.0f %% of the time, %d spikes removed", 100*coverage, h.spikes)
+			}
+		}
+		if sp.hasSpeed {
+			g, graded := gradedSpeed(s, sp.mps, p)
+			if !graded && s.AltitudeM == nil {
+				flag(FlagNoAltitude)
+			}
+			if run && thr > 0 {
+				ngp, cnt := normalized(g, p.NPWindowS)
+				if cnt > 0 {
+					wl.RTSS = rebound.Float(RTSSOf(float64(cnt)/3600, ngp, thr))
+					paceStream = true
+					wl.PaceZones = paceZones(g, thr, p)
+				}
+			}
+			if run {
+				wl.FastFinish, wl.Surges = detectSegments(s, sp.mps, p)
+			}
+		}
+	}
+	if run && thr <= 0 {
+		flag(FlagNoThresholds)
+	}
+
+	if a.RPE != nil && *a.RPE > 0 && minutes > 0 {
+		wl.SRPE = rebound.Float(float64(*a.RPE) * minutes)
+	}
+
+	// Summary-only figures.
+	var avgTRIMP, avgHRSS, avgRTSS *float64
+	if n == 0 && a.AvgHeartRateBPM != nil && hrOK && minutes > 0 {
+		t := TRIMPAverage(minutes, *a.AvgHeartRateBPM, rest, hrMax, ta, tb)
+		avgTRIMP = &t
+		if lthr > rest {
+			avgHRSS = rebound.Float(HRSSOf(t, lthr, rest, hrMax, ta, tb))
+		}
+	}
+	if !paceStream && run && thr > 0 && a.DistanceM > 0 && a.MovingS > 0 {
+		avgRTSS = rebound.Float(RTSSOf(a.MovingS/3600, a.DistanceM/a.MovingS, thr))
+	}
+
+	switch {
+	case hrCredible:
+		wl.Load, wl.LoadSource = *wl.HRSS, rebound.LoadFromHR
+		wl.LoadWhy = "HRSS from the heart-rate stream (" + hrWhy + ")"
+	case paceStream:
+		wl.Load, wl.LoadSource = *wl.RTSS, rebound.LoadFromPace
+		why := "no heart-rate stream"
+		if hrWhy != "" {
+			why = hrWhy
+		}
+		wl.LoadWhy = "rTSS from grade-adjusted pace (" + why + ")"
+	case avgHRSS != nil:
+		wl.TRIMP, wl.HRSS = avgTRIMP, avgHRSS
+		wl.Load, wl.LoadSource = *avgHRSS, rebound.LoadFromHR
+		wl.LoadWhy = "HRSS from the average heart rate only (no streams; underestimates varied sessions)"
+	case avgRTSS != nil:
+		wl.RTSS = avgRTSS
+		wl.Load, wl.LoadSource = *avgRTSS, rebound.LoadFromPace
+		wl.LoadWhy = "rTSS from the average pace only (no streams, no grade)"
+	case wl.SRPE != nil:
+		wl.Load, wl.LoadSource = *wl.SRPE*cal.Factor, rebound.LoadFromRPE
+		wl.LoadWhy = fmt.Sprintf("session RPE %d × %.0f min, %s", *a.RPE, minutes, cal.How)
+	case wl.HRSS != nil && *wl.HRSS > 0:
+		wl.Load, wl.LoadSource = *wl.HRSS, rebound.LoadFromHR
+		wl.LoadWhy = "HRSS from a weak heart-rate stream (" + hrWhy + "): nothing better recorded"
+	case minutes > 0:
+		ifac, kind := p.ManualIFEasy, "easy"
+		switch a.Kind {
+		case rebound.CharacterWorkout:
+			ifac, kind = p.ManualIFWorkout, "workout"
+		case rebound.CharacterRace:
+			ifac, kind = p.ManualIFRace, "race"
+		}
+		wl.Load, wl.LoadSource = minutes/60*ifac*ifac*100, rebound.LoadFromManual
+		wl.LoadWhy = fmt.Sprintf("no heart rate, pace or RPE: %.0f min at an assumed %s intensity (IF %.2f, Rebound's default)", minutes, kind, ifac)
+	default:
+		wl.LoadSource, wl.LoadWhy = rebound.LoadFromNone, "nothing to measure: no heart rate, pace, RPE or duration"
+	}
+	return wl
+}
+
+// Analyze is Workout followed by Character: everything stored with the
+// activity. recent are the runner's other activities (any window around
+// the start; Character keeps the RecentDays before it).
+func Analyze(a *rebound.Activity, recent []*rebound.Activity, prof Profile, cal RPECalibration, p Params) rebound.WorkoutLoad {
+	wl := Workout(a, prof, cal, p)
+	if a == nil {
+		return wl
+	}
+	wl.Character, wl.CharacterDetail, wl.CharacterWhy = Character(a, wl, recent, prof, p)
+	wl.CharacterOverride = a.Kind != ""
+	return wl
+}
+
+// activeMask marks the seconds the activity was recording something (any of
+// heart rate, speed, position): a pause, where every channel is NaN, is not
+// counted against heart-rate coverage.
+func activeMask(s *rebound.Streams, n int) []bool {
+	m := make([]bool, n)
+	for i := range n {
+		for _, c := range [][]float64{s.HeartRateBPM, s.SpeedMPS, s.Lat} {
+			if c != nil && i < len(c) && !math.IsNaN(c[i]) {
+				m[i] = true
+				break
+			}
+		}
+	}
+	return m
+}
+
+// hrZones returns the time in Friel's run zones (% LTHR, science.md §10):
+// Z1 < 85, Z2 85–89, Z3 90–94, Z4 95–99, Z5a 100–102, Z5b 103–106, Z5c > 106,
+// read as half-open bands [85, 90), [90, 95), [95, 100), [100, 103),
+// [103, 106] and > 106.
+func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
+	edges := []float64{0, 85, 90, 95, 100, 103, 106}
+	names := []string{"Z1", "Z2", "Z3", "Z4", "Z5a", "Z5b", "Z5c"}
+	z := make([]rebound.ZoneTime, len(names))
+	for i := range z {
+		z[i].Zone = names[i]
+		z[i].LowBPM = edges[i] / 100 * lthr
+		if i+1 < len(edges) {
+			z[i].HighBPM = edges[i+1] / 100 * lthr
+		}
+	}
+	total := 0.0
+	for _, v := range bpm {
+		if math.IsNaN(v) {
+			continue
+		}
+		pct := 100 * v / lthr
+		k := 0
+		switch {
+		case pct < 85:
+			k = 0
+		case pct < 90:
+			k = 1
+		case pct < 95:
+			k = 2
+		case pct < 100:
+			k = 3
+		case pct < 103:
+			k = 4
+		case pct <= 106:
+			k = 5
+		default:
+			k = 6
+		}
+		z[k].Seconds++
+		total++
+	}
+	for i := range z {
+		if total > 0 {
+			z[i].Fraction = z[i].Seconds / total
+		}
+	}
+	return z
+}
+
+// paceZones returns the time in Daniels' zones from threshold speed
+// (science.md §10): vVDOT = threshold/0.90 and E, M, T, I, R at 0.72, 0.85,
+// 0.90, 0.98, 1.05 of vVDOT. Daniels gives paces, not bands; Rebound's
+// choice is to put each band's edges halfway between neighbouring paces
+// (E < 0.785, M < 0.875, T < 0.94, I < 1.015, R above, × vVDOT). Only moving
+// seconds count; speed is the grade-adjusted one, since zones describe
+// effort.
+func paceZones(v []float64, thr float64, p Params) []rebound.ZoneTime {
+	vv := thr / p.DanielsT
+	fr := []float64{p.DanielsE, p.DanielsM, p.DanielsT, p.DanielsI, p.DanielsR}
+	names := []string{"E", "M", "T", "I", "R"}
+	z := make([]rebound.ZoneTime, len(names))
+	edges := make([]float64, len(fr)+1)
+	edges[0] = p.MovingSpeedMPS
+	for i := 1; i < len(fr); i++ {
+		edges[i] = (fr[i-1] + fr[i]) / 2 * vv
+	}
+	for i := range z {
+		z[i].Zone = names[i]
+		z[i].LowMPS = edges[i]
+		z[i].HighMPS = edges[i+1] // 0 for R: open-ended
+	}
+	total := 0.0
+	for _, x := range v {
+		if math.IsNaN(x) || x < p.MovingSpeedMPS {
+			continue
+		}
+		k := len(z) - 1
+		for i := 1; i < len(fr); i++ {
+			if x < edges[i] {
+				k = i - 1
+				break
+			}
+		}
+		z[k].Seconds++
+		total++
+	}
+	for i := range z {
+		if total > 0 {
+			z[i].Fraction = z[i].Seconds / total
+		}
+	}
+	return z
+}
