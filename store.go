@@ -11,6 +11,9 @@ import (
 type Store interface {
 	ActivityStore
 	AthleteStore
+	LoadStore
+	PlanStore
+	CheckInStore
 	Close() error
 }
 
@@ -139,4 +142,14 @@ type PlanStore interface {
 	Plan(ctx context.Context, athleteID, activityID int64) (*Plan, error)
 	// Plans lists plans whose workout ended at or after since, oldest first.
 	Plans(ctx context.Context, athleteID int64, since time.Time) ([]*Plan, error)
+}
+
+// DerivedStore keeps values derived from the rest of the store that are
+// costly to recompute on every command (the resolved threshold profile, the
+// RPE calibration), as opaque payloads under a key.
+type DerivedStore interface {
+	// PutDerived stores payload under key, replacing the previous one.
+	PutDerived(ctx context.Context, athleteID int64, key string, payload []byte) error
+	// Derived returns the payload under key, or nil (and no error) when none.
+	Derived(ctx context.Context, athleteID int64, key string) ([]byte, error)
 }

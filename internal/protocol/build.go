@@ -114,6 +114,17 @@ func Build(in Input, proto *Protocol) (*rebound.Plan, error) {
 	return plan, nil
 }
 
+// Rehash sets p.Version again after a caller changed the plan (e.g. added
+// a recovery contribution), so stores and calendars see the change.
+func Rehash(p *rebound.Plan) error {
+	v, err := version(p)
+	if err != nil {
+		return err
+	}
+	p.Version = v
+	return nil
+}
+
 // version hashes the plan's content so a changed plan gets a new version.
 func version(p *rebound.Plan) (string, error) {
 	c := *p

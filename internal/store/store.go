@@ -43,7 +43,12 @@ type Store struct {
 	applied int // migrations applied by Open, for tests
 }
 
-var _ rebound.Store = (*Store)(nil)
+var (
+	_ rebound.Store        = (*Store)(nil)
+	_ rebound.LoadStore    = (*Store)(nil)
+	_ rebound.PlanStore    = (*Store)(nil)
+	_ rebound.CheckInStore = (*Store)(nil)
+)
 
 // Option configures Open.
 type Option func(*options)

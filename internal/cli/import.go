@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"rebound"
+	"rebound/internal/importer"
+	"rebound/internal/load"
+)
+
+func (a *app) importCommand() *cobra.Command {
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "import PATH...",
+		Short: "Import activity files, folders, and Strava or Garmin export zips",
+		Long: `Import activity files into the store. PATH may be a file, a folder (searched
+recursively) or an export zip. Formats are recognised by content: FIT, GPX, TCX,
+each optionally gzip-compressed, a Strava bulk export (activities.csv gives names,
+gear and perceived exertion) and a Garmin Connect export (nested zips).
+
+Each file is stored in one transaction; a file that fails is reported on one line
+and the import goes on. Importing the same file again, or the same workout from
+another source, adds nothing.`,
+		Example: `  rebound import ~/Downloads/export_12345.zip
+  rebound import ~/garmin/*.fit ~/strava/activities
+  rebound import --json run.fit.gz | jq .new`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("import needs at least one file or folder")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runImport(args, workers)
+		},
+	}
+	cmd.Flags().IntVar(&workers, "workers", 0, "files decoded in parallel (default: one per CPU)")
+	return cmd
+}
+
+func (a *app) runImport(paths []string, workers int) error {
+	st, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	ath, err := st.Athlete(a.ctx, rebound.DefaultAthleteID)
+	if err != nil {
+		return err
+	}
+	progress := a.importProgress()
+	im := importer.New(st, importer.Options{
+		AthleteID: rebound.DefaultAthleteID,
+		Location:  ath.Location(time.Local),
+		Now:       a.now,
+		Workers:   workers,
+		Progress:  progress.update,
+	})
+	// The new activities go on to the load model. Streams are kept only for
+	// the runs recent enough to set the thresholds (the model reads older
+	// ones back one at a time), so memory does not grow with the history.
+	var fresh []*rebound.Activity
+	keepStreamsAfter := a.now().AddDate(0, 0, -load.DefaultParams().ThresholdLookbackDays)
+	im.OnStored = func(acts []*rebound.Activity) {
+		for _, act := range acts {
+			if act.StartTime.Before(keepStreamsAfter) {
+				summary := *act
+				summary.Streams = nil
+				act = &summary
+			}
+			fresh = append(fresh, act)
+		}
+	}
+	rep, err := im.Import(a.ctx, paths)
+	progress.finish()
+	if rep != nil {
+		if a.jsonOut {
+			enc := json.NewEncoder(a.stdout)
+			enc.SetIndent("", "  ")
+			if jerr := enc.Encode(rep); jerr != nil {
+				return jerr
+			}
+		} else {
+			fmt.Fprintf(a.stdout, "%d new, %d duplicates skipped, %d failed", rep.New, rep.Duplicates, rep.Failed)
+			if rep.Seconds > 0 && rep.Bytes > 0 {
+				fmt.Fprintf(a.stdout, " (%d files, %.1f MB in %.1f s)", len(rep.Files), float64(rep.Bytes)/1e6, rep.Seconds)
+			}
+			fmt.Fprintln(a.stdout)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.refresh(fresh); err != nil {
+		return err
+	}
+	if rep.Failed > 0 {
+		return partialError{fmt.Sprintf("%d files failed", rep.Failed)}
+	}
+	return nil
+}
+
+// importProgress shows a progress bar on a terminal and one line per failed
+// file otherwise (and on a terminal, above the bar).
+type importProgress struct {
+	bar    *progressbar.ProgressBar
+	errOut io.Writer
+	quiet  bool
+}
+
+func (a *app) importProgress() *importProgress {
+	p := &importProgress{errOut: a.stderr, quiet: a.jsonOut}
+	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !a.jsonOut {
+		p.bar = progressbar.NewOptions64(-1,
+			progressbar.OptionSetWriter(a.stderr),
+			progressbar.OptionSetDescription("importing"),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return p
+}
+
+func (p *importProgress) update(pr importer.Progress) {
+	if pr.Last.Status == importer.StatusFailed && !p.quiet {
+		if p.bar != nil {
+			p.bar.Clear()
+		}
+		fmt.Fprintf(p.errOut, "%s: %s\n", pr.Last.File, pr.Last.Error)
+	}
+	if p.bar != nil {
+		if p.bar.GetMax64() != pr.BytesTotal {
+			p.bar.ChangeMax64(pr.BytesTotal)
+		}
+		p.bar.Describe(fmt.Sprintf("importing %d/%d files", pr.FilesDone, pr.FilesTotal))
+		p.bar.Set64(pr.BytesDone)
+	}
+}
+
+func (p *importProgress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

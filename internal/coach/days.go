@@ -1,0 +1,127 @@
+package coach
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"rebound"
+	"rebound/internal/load"
+)
+
+// inputs sums the activities into days with their stored loads.
+func inputs(acts []*rebound.Activity, loads map[int64]rebound.WorkoutLoad) []load.DailyInput {
+	aligned := make([]rebound.WorkoutLoad, len(acts))
+	for i, a := range acts {
+		aligned[i] = loads[a.ID]
+	}
+	return load.Inputs(acts, aligned)
+}
+
+// today is the athlete's local calendar day at now.
+func today(loc *time.Location, now time.Time) load.Date { return load.DateOf(now.In(loc)) }
+
+// updateDays rewrites the stored daily model from day changed on (or all of
+// it when the cache cannot be extended from there), through today. It
+// returns the first day written and how many.
+func (c *Coach) updateDays(ctx context.Context, ath *rebound.Athlete, acts []*rebound.Activity, loads map[int64]rebound.WorkoutLoad, changed load.Date, now time.Time) (load.Date, int, error) {
+	in := inputs(acts, loads)
+	if len(in) == 0 {
+		return 0, 0, c.Store.ReplaceDailyRows(ctx, c.AthleteID, time.Time{}, nil)
+	}
+	cached, err := c.cachedDays(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	to := max(today(c.location(ath), now), in[len(in)-1].Date)
+	first := in[0].Date
+	var days []load.Day
+	from := changed
+	switch {
+	case len(cached) == 0 || cached[0].Date != first || changed <= first:
+		// No cache, or the history now starts on another day: everything.
+		days, from = load.Days(in, first, to, c.Load), first
+	case changed > cached[len(cached)-1].Date:
+		// Nothing changed inside the cache: only extend it to today.
+		from = cached[len(cached)-1].Date + 1
+		days = load.Update(cached, from, in, to, c.Load)
+	default:
+		days = load.Update(cached, changed, in, to, c.Load)
+	}
+	if from > to {
+		return from, 0, nil
+	}
+	k := int(from - days[0].Date)
+	rows := make([]rebound.DailyRow, 0, len(days)-k)
+	for _, d := range days[k:] {
+		b, err := json.Marshal(d)
+		if err != nil {
+			return 0, 0, err
+		}
+		rows = append(rows, rebound.DailyRow{Date: d.Date.Time(), Payload: b})
+	}
+	if err := c.Store.ReplaceDailyRows(ctx, c.AthleteID, from.Time(), rows); err != nil {
+		return 0, 0, err
+	}
+	return from, len(rows), nil
+}
+
+func (c *Coach) cachedDays(ctx context.Context) ([]load.Day, error) {
+	rows, err := c.Store.DailyRows(ctx, c.AthleteID)
+	if err != nil {
+		return nil, err
+	}
+	days := make([]load.Day, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.Payload, &days[i]); err != nil {
+			return nil, fmt.Errorf("daily model row %s: %w", r.Date.Format(time.DateOnly), err)
+		}
+		if i > 0 && days[i].Date != days[i-1].Date+1 {
+			return nil, nil // a gap means a damaged cache: recompute
+		}
+	}
+	return days, nil
+}
+
+// Days returns the daily model through day to (today when zero): the
+// stored rows, extended in memory with rest days when the last workout is
+// older than to.
+func (c *Coach) Days(ctx context.Context, to load.Date) ([]load.Day, error) {
+	ath, err := c.Store.Athlete(ctx, c.AthleteID)
+	if err != nil {
+		return nil, err
+	}
+	if to == 0 {
+		to = today(c.location(ath), c.Now())
+	}
+	days, err := c.cachedDays(ctx)
+	if err != nil || len(days) == 0 {
+		return days, err
+	}
+	last := days[len(days)-1].Date
+	if to <= last {
+		return days[:int(to-days[0].Date)+1], nil
+	}
+	// Rest days after the last stored one carry no input; Update needs the
+	// inputs only from the first changed day, so an empty list extends it.
+	return load.Update(days, last+1, nil, to, c.Load), nil
+}
+
+// Profile returns the resolved thresholds (refreshing them if never
+// resolved).
+func (c *Coach) Profile(ctx context.Context) (load.Profile, error) {
+	m, err := c.readModel(ctx)
+	if err != nil {
+		return load.Profile{}, err
+	}
+	if m == nil {
+		if _, err := c.Refresh(ctx, nil); err != nil {
+			return load.Profile{}, err
+		}
+		if m, err = c.readModel(ctx); err != nil || m == nil {
+			return load.Profile{}, err
+		}
+	}
+	return m.Profile, nil
+}

@@ -1,0 +1,175 @@
+package coach
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"rebound"
+	"rebound/internal/load"
+	"rebound/internal/readiness"
+	"rebound/internal/recovery"
+)
+
+// Status is everything `rebound status` shows for one day.
+type Status struct {
+	Date      load.Date              `json:"date"`
+	Load      *load.Status           `json:"load"` // nil without any training history
+	Readiness readiness.Readiness    `json:"readiness"`
+	RedAlert  RedAlert               `json:"red_alert"`
+	History   []rebound.AlertEpisode `json:"red_alert_history"`
+}
+
+// RedAlert is the status's red_alert block.
+type RedAlert struct {
+	Active   bool              `json:"active"`
+	Since    *time.Time        `json:"since"`
+	Triggers []rebound.Trigger `json:"triggers"`
+	ExitRule string            `json:"exit_rule"`
+}
+
+// loadOnlyExitRule applies when the runner keeps no check-ins: only the load
+// side can end Red Alert.
+var loadOnlyExitRule = fmt.Sprintf("form (TSB) back above −%.0f, no > 100%% single-run spike in the last 48 h, and (at 50+) no hard days back to back; morning check-ins (rebound checkin) add the wellness side", -recovery.RedTSB)
+
+// Status reports on day on (today when zero).
+func (c *Coach) Status(ctx context.Context, on load.Date) (*Status, error) {
+	ath, err := c.Store.Athlete(ctx, c.AthleteID)
+	if err != nil {
+		return nil, err
+	}
+	loc := c.location(ath)
+	now := c.Now()
+	if on == 0 {
+		on = today(loc, now)
+	}
+	st := &Status{Date: on}
+	days, err := c.Days(ctx, max(on, today(loc, now)))
+	if err != nil {
+		return nil, err
+	}
+	var age *int
+	if a, ok := ath.AgeOn(on.Time()); ok {
+		age = &a
+	}
+	if len(days) > 0 && on >= days[0].Date {
+		at := now
+		if on < today(loc, now) {
+			at = on.In(loc).Add(24*time.Hour - time.Second) // the end of that day
+		}
+		ls, err := load.StatusOn(days, on, at, age, c.Load)
+		if err != nil {
+			return nil, err
+		}
+		st.Load = &ls
+	}
+	cis, err := c.checkIns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.Readiness = readiness.Assess(on.Time(), cis, c.Wellness)
+	st.RedAlert, st.History = c.redAlert(days, cis, on, age)
+	return st, nil
+}
+
+func (c *Coach) checkIns(ctx context.Context) ([]rebound.CheckIn, error) {
+	ptrs, err := c.Store.CheckIns(ctx, c.AthleteID, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rebound.CheckIn, len(ptrs))
+	for i, p := range ptrs {
+		out[i] = *p
+	}
+	return out, nil
+}
+
+// dayAt returns the model's day d, or nil.
+func dayAt(days []load.Day, d load.Date) *load.Day {
+	if len(days) == 0 || d < days[0].Date || int(d-days[0].Date) >= len(days) {
+		return nil
+	}
+	return &days[int(d-days[0].Date)]
+}
+
+// loadTriggers are the load-side Red Alert triggers on the morning of d:
+// form below −30 (today's TSB is yesterday's CTL − ATL), a > 100% single-run
+// spike yesterday or the day before, and hard days back to back at 50+.
+// Thresholds: science.md §5 and §8, as internal/recovery applies them.
+func loadTriggers(days []load.Day, d load.Date, age *int) []rebound.Trigger {
+	var ts []rebound.Trigger
+	today := dayAt(days, d)
+	if today != nil && today.TSB < recovery.RedTSB {
+		ts = append(ts, rebound.Trigger{Signal: "tsb", Value: today.TSB, Limit: recovery.RedTSB,
+			Why:    fmt.Sprintf("form (TSB) %.0f is below −30, the high-risk band", today.TSB),
+			Source: "Friel/TrainingPeaks TSB bands (science.md §5, D)"})
+	}
+	for _, back := range []load.Date{1, 2} {
+		if y := dayAt(days, d-back); y != nil && y.SpikePct != nil && *y.SpikePct > recovery.RedSpikePct {
+			ts = append(ts, rebound.Trigger{Signal: "single_run_spike", Value: *y.SpikePct, Limit: recovery.RedSpikePct,
+				Why:    fmt.Sprintf("the run of %s was %.0f%% longer than your longest of the 30 days before; > 100%% went with 2.28× the injury rate", y.Date, *y.SpikePct),
+				Source: "Frandsen 2025, BJSM 59:1203 (science.md §5, B)"})
+			break
+		}
+	}
+	if age != nil && *age >= recovery.MastersAge {
+		if y := dayAt(days, d-1); y != nil && y.HardBackToBack {
+			ts = append(ts, rebound.Trigger{Signal: "back_to_back_hard", Value: 1, Limit: recovery.HardGapMastersH,
+				Why:    fmt.Sprintf("hard sessions on back-to-back days at %d; from 50 allow 72 h between hard sessions", *age),
+				Source: "coaching practice; Doering 2016, Fell 2008 (science.md §8, D)"})
+		}
+	}
+	return ts
+}
+
+// redAlert runs Red Alert over the mornings up to on: with check-ins, the
+// readiness state machine over every morning since the first check-in;
+// without, the load triggers of the morning alone.
+func (c *Coach) redAlert(days []load.Day, cis []rebound.CheckIn, on load.Date, age *int) (RedAlert, []rebound.AlertEpisode) {
+	if len(cis) == 0 {
+		ts := loadTriggers(days, on, age)
+		ra := RedAlert{Active: len(ts) > 0, Triggers: ts, ExitRule: loadOnlyExitRule}
+		if ra.Triggers == nil {
+			ra.Triggers = []rebound.Trigger{}
+		}
+		return ra, []rebound.AlertEpisode{}
+	}
+	first := load.DateOf(cis[0].Date)
+	for _, ci := range cis {
+		first = min(first, load.DateOf(ci.Date))
+	}
+	var state readiness.State
+	var episodes []rebound.AlertEpisode
+	var lastInput readiness.DayInput
+	for d := first; d <= on; d++ {
+		in := readiness.DayInput{Date: d.Time(), Readiness: readiness.Assess(d.Time(), cis, c.Wellness), LoadTriggers: loadTriggers(days, d, age)}
+		state = readiness.Step(state, in)
+		if state.Ended != nil {
+			episodes = append(episodes, *state.Ended)
+		}
+		lastInput = in
+	}
+	if ep, ok := state.Episode(); ok {
+		episodes = append(episodes, ep)
+	}
+	ra := state.RedAlert(lastInput)
+	out := RedAlert{Active: ra.Active, Since: ra.Since, Triggers: ra.Triggers, ExitRule: readiness.ExitRule}
+	if out.Triggers == nil {
+		out.Triggers = []rebound.Trigger{}
+	}
+	if episodes == nil {
+		episodes = []rebound.AlertEpisode{}
+	}
+	return out, episodes
+}
+
+// SaveAlertHistory stores the Red Alert episodes up to today, so the history
+// is kept even when check-ins are later edited.
+func (c *Coach) SaveAlertHistory(ctx context.Context, eps []rebound.AlertEpisode) error {
+	for _, e := range eps {
+		if err := c.Store.PutAlertEpisode(ctx, c.AthleteID, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

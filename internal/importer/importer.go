@@ -1,0 +1,398 @@
+package importer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"rebound"
+	"rebound/internal/importer/fit"
+	"rebound/internal/importer/gpx"
+	"rebound/internal/importer/stravacsv"
+	"rebound/internal/importer/tcx"
+)
+
+// Statuses of one file's import.
+const (
+	StatusImported  = "imported"  // at least one new activity
+	StatusDuplicate = "duplicate" // everything in it was already there
+	StatusFailed    = "failed"
+)
+
+// MaxFileBytes caps what one file (or one decompressed gzip or zip entry)
+// may expand to in memory. The largest real activity files are tens of MB;
+// anything past this is a zip bomb or not an activity. Rebound's choice.
+const MaxFileBytes = 512 << 20
+
+// Options configure an Importer.
+type Options struct {
+	AthleteID int64
+	// Location is the athlete's time zone, used for the local UTC offset of
+	// activities whose file does not say it.
+	Location *time.Location
+	// Now bounds plausible dates; nil means time.Now.
+	Now func() time.Time
+	// Workers decode files in parallel; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called after each file from a single goroutine.
+	Progress func(Progress)
+}
+
+// Progress is reported after each file.
+type Progress struct {
+	FilesDone, FilesTotal int
+	BytesDone, BytesTotal int64
+	Elapsed               time.Duration
+	Last                  FileResult
+}
+
+// FileResult is what happened to one file.
+type FileResult struct {
+	File        string  `json:"file"` // path; archive members as "export.zip!activities/1.fit.gz"
+	Format      string  `json:"format,omitempty"`
+	Status      string  `json:"status"`
+	NewIDs      []int64 `json:"new_ids,omitempty"`
+	DuplicateOf []int64 `json:"duplicate_of,omitempty"`
+	Error       string  `json:"error,omitempty"`
+	Bytes       int64   `json:"bytes"`
+}
+
+// Report sums up an import.
+type Report struct {
+	Files      []FileResult  `json:"files"`
+	New        int           `json:"new"`        // activities added
+	Duplicates int           `json:"duplicates"` // activities (or already-imported files) skipped
+	Failed     int           `json:"failed"`     // files that could not be imported
+	Bytes      int64         `json:"bytes"`
+	Elapsed    time.Duration `json:"-"`
+	Seconds    float64       `json:"seconds"`
+}
+
+// Importer imports files into a store.
+type Importer struct {
+	store rebound.ActivityStore
+	opt   Options
+	// OnStored, when set, is called from the writer goroutine with each
+	// file's newly stored activities (IDs set, streams loaded), so derived
+	// data can be computed without reading them back.
+	OnStored func([]*rebound.Activity)
+}
+
+// New returns an Importer writing to store.
+func New(store rebound.ActivityStore, opt Options) *Importer {
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.AthleteID == 0 {
+		opt.AthleteID = rebound.DefaultAthleteID
+	}
+	return &Importer{store: store, opt: opt}
+}
+
+// decoded is one job's outcome on its way to the writer.
+type decoded struct {
+	result FileResult
+	sha    string
+	acts   []*rebound.Activity
+	known  bool // the file's SHA-256 was already imported
+}
+
+// Import imports every file under paths. It returns an error only when the
+// import as a whole cannot go on (the store fails, ctx is cancelled); files
+// that fail are reported in the Report.
+func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error) {
+	start := time.Now()
+	w := newWalker()
+	defer w.cleanup()
+	jobs, walkErrs := w.walk(paths)
+
+	rep := &Report{}
+	for _, fr := range walkErrs {
+		rep.Files = append(rep.Files, fr)
+		rep.Failed++
+		if im.opt.Progress != nil {
+			im.opt.Progress(Progress{FilesTotal: len(jobs), Elapsed: time.Since(start), Last: fr})
+		}
+	}
+	var total int64
+	for _, j := range jobs {
+		total += j.size
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Workers decode jobs; the writer commits them in job order so that a run
+	// is deterministic (which of two copies of a workout is "new" does not
+	// depend on scheduling). The window bounds how far decoding runs ahead,
+	// and so the memory held by decoded activities.
+	window := make(chan struct{}, 2*im.opt.Workers)
+	slots := make([]chan decoded, len(jobs))
+	for i := range slots {
+		slots[i] = make(chan decoded, 1)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range im.opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				slots[i] <- im.decode(ctx, jobs[i])
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range jobs {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	var done int64
+	var fatal error
+	for i := range jobs {
+		var d decoded
+		select {
+		case d = <-slots[i]:
+		case <-ctx.Done():
+			fatal = ctx.Err()
+		}
+		if fatal != nil {
+			break
+		}
+		<-window
+		if err := im.commit(ctx, &d, rep); err != nil {
+			fatal = fmt.Errorf("import stopped at %s: %w", d.result.File, err)
+		}
+		rep.Files = append(rep.Files, d.result)
+		done += jobs[i].size
+		if im.opt.Progress != nil {
+			im.opt.Progress(Progress{FilesDone: i + 1, FilesTotal: len(jobs), BytesDone: done, BytesTotal: total, Elapsed: time.Since(start), Last: d.result})
+		}
+		if fatal != nil {
+			break
+		}
+	}
+	cancel()
+	wg.Wait()
+	rep.Bytes = done
+	rep.Elapsed = time.Since(start)
+	rep.Seconds = rep.Elapsed.Seconds()
+	return rep, fatal
+}
+
+// decode reads, hashes and decodes one job. It never touches the store but
+// for the read-only "already imported?" check.
+func (im *Importer) decode(ctx context.Context, j job) decoded {
+	d := decoded{result: FileResult{File: j.name, Bytes: j.size}}
+	data, err := j.read()
+	if err != nil {
+		return d.fail(err)
+	}
+	sum := sha256.Sum256(data)
+	d.sha = hex.EncodeToString(sum[:])
+	known, err := im.store.HasSource(ctx, im.opt.AthleteID, d.sha)
+	if err != nil {
+		return d.fail(fmt.Errorf("check the store: %w", err))
+	}
+	if known {
+		d.known = true
+		return d
+	}
+	format, acts, err := decodeData(data, im.opt.Now(), 0)
+	d.result.Format = string(format)
+	if err != nil {
+		return d.fail(err)
+	}
+	for _, a := range acts {
+		a.AthleteID = im.opt.AthleteID
+		a.SourceFile = j.base
+		a.SourceSHA256 = d.sha
+		if a.OffsetSource == "" {
+			_, off := a.StartTime.In(im.opt.Location).Zone()
+			a.UTCOffsetS, a.OffsetSource = off, rebound.OffsetFromAthlete
+		}
+		if j.meta != nil {
+			applyStravaMeta(a, j.meta)
+		}
+	}
+	d.acts = acts
+	return d
+}
+
+func (d decoded) fail(err error) decoded {
+	d.result.Status = StatusFailed
+	d.result.Error = Describe(err)
+	return d
+}
+
+// commit stores one decoded job and updates the report. It returns an error
+// only when the store itself fails; the import cannot go on then.
+func (im *Importer) commit(ctx context.Context, d *decoded, rep *Report) error {
+	switch {
+	case d.result.Status == StatusFailed:
+		rep.Failed++
+		return nil
+	case d.known:
+		d.result.Status = StatusDuplicate
+		d.result.Error = ""
+		rep.Duplicates++
+		return nil
+	}
+	res, err := im.store.AddActivities(ctx, im.opt.AthleteID, d.acts)
+	if err != nil {
+		d.result.Status = StatusFailed
+		d.result.Error = Describe(err)
+		rep.Failed++
+		if rebound.ErrorCode(err) == rebound.EInvalid {
+			return nil // this file's data was refused; the others can go on
+		}
+		return err
+	}
+	var stored []*rebound.Activity
+	for i, r := range res {
+		if !r.Duplicate {
+			stored = append(stored, d.acts[i])
+		}
+		if r.Duplicate {
+			d.result.DuplicateOf = append(d.result.DuplicateOf, r.DuplicateOf)
+			rep.Duplicates++
+		} else {
+			d.result.NewIDs = append(d.result.NewIDs, r.ID)
+			rep.New++
+		}
+	}
+	d.result.Status = StatusDuplicate
+	if len(d.result.NewIDs) > 0 {
+		d.result.Status = StatusImported
+	}
+	if im.OnStored != nil && len(stored) > 0 {
+		im.OnStored(stored)
+	}
+	return nil
+}
+
+// Describe turns an error into the one line a runner sees: the message of a
+// *rebound.Error as is, anything else with its chain.
+func Describe(err error) string {
+	var e *rebound.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// decodeData dispatches on the content. depth limits nested gzip.
+func decodeData(data []byte, now time.Time, depth int) (Format, []*rebound.Activity, error) {
+	if len(data) == 0 {
+		return FormatUnknown, nil, rebound.Errorf(rebound.EInvalid, "empty file (0 bytes)")
+	}
+	head := data[:min(len(data), sniffLen)]
+	format := Sniff(head)
+	var acts []*rebound.Activity
+	var err error
+	switch format {
+	case FormatFIT:
+		acts, err = fit.Decode(bytes.NewReader(data), now)
+	case FormatGPX:
+		acts, err = gpx.Decode(bytes.NewReader(data), now)
+	case FormatTCX:
+		acts, err = tcx.Decode(bytes.NewReader(data), now)
+	case FormatGzip:
+		if depth > 0 {
+			return format, nil, rebound.Errorf(rebound.EInvalid, "gzip inside gzip: not an activity file")
+		}
+		inner, gerr := gunzip(data)
+		if gerr != nil {
+			return format, nil, gerr
+		}
+		f, acts, err := decodeData(inner, now, depth+1)
+		return Format(string(f) + ".gz"), acts, err
+	case FormatZip:
+		return format, nil, rebound.Errorf(rebound.EInvalid, "zip archive inside a compressed file: unpack it first")
+	default:
+		return format, nil, rebound.Errorf(rebound.EInvalid, "not an activity file Rebound knows (expected FIT, GPX or TCX, gzip-compressed or not, or a Strava or Garmin export)")
+	}
+	if err != nil {
+		return format, nil, err
+	}
+	// A session of a single sample (a device that logged its file header and
+	// one record, a GPX with one point) has no duration: there is no workout
+	// to measure. The other sessions of the file are kept.
+	kept := acts[:0]
+	for _, a := range acts {
+		if a.ElapsedS >= 1 || a.DistanceM > 0 {
+			kept = append(kept, a)
+		}
+	}
+	if len(kept) == 0 {
+		if len(acts) > 0 {
+			return format, nil, rebound.Errorf(rebound.EInvalid, "no workout to measure: the file holds a single sample (%s)", acts[0].StartTime.UTC().Format(time.RFC3339))
+		}
+		return format, nil, rebound.Errorf(rebound.EInvalid, "no activity in the file")
+	}
+	return format, kept, nil
+}
+
+func gunzip(data []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, rebound.Errorf(rebound.EInvalid, "corrupt gzip data: %v", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, MaxFileBytes+1))
+	if err != nil {
+		return nil, rebound.Errorf(rebound.EInvalid, "corrupt gzip data: %v", err)
+	}
+	if len(out) > MaxFileBytes {
+		return nil, rebound.Errorf(rebound.EInvalid, "gzip data expands beyond %d MiB: not an activity file", MaxFileBytes>>20)
+	}
+	return out, nil
+}
+
+// applyStravaMeta copies what the runner typed into Strava over what the file
+// says: the name, description, gear and perceived exertion are theirs; the
+// file's sport wins unless it has none.
+func applyStravaMeta(a *rebound.Activity, m *stravacsv.Meta) {
+	if m.Name != "" {
+		a.Name = m.Name
+	}
+	if m.Description != "" {
+		a.Notes = m.Description
+	}
+	if m.Gear != "" {
+		a.Gear = m.Gear
+	}
+	if m.RPE != nil && a.RPE == nil {
+		rpe := *m.RPE
+		a.RPE = &rpe
+	}
+	if a.Sport == "" || a.Sport == rebound.SportOther {
+		if s := m.Sport(); s != "" {
+			a.Sport = s
+		}
+	}
+}
