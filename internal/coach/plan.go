@@ -2,6 +2,7 @@ package coach
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"rebound"
@@ -53,11 +54,18 @@ func (c *Coach) Plan(ctx context.Context, activityID int64, opt PlanOptions) (*r
 		}
 	}
 	wl, measured := loads[activityID]
-	loc := c.location(ath)
+	// Without a time zone in the profile, the plan is in the zone the
+	// workout was recorded in (its file's offset): that is where the runner
+	// is recovering.
+	fallback := c.Local
+	if act.OffsetSource == rebound.OffsetFromFile {
+		fallback = offsetZone(act.UTCOffsetS)
+	}
+	loc := ath.Location(fallback)
 	end := act.EndTime()
 	in := protocol.Input{
 		Activity: act,
-		Athlete:  protocol.AthleteFrom(ath, end, c.Local),
+		Athlete:  protocol.AthleteFrom(ath, end, fallback),
 		TempC:    opt.TempC,
 	}
 	if measured {
@@ -154,4 +162,13 @@ func (c *Coach) adherenceExtra(ctx context.Context, plan *rebound.Plan, act *reb
 	plan.Recovery.Hours += extra.Hours
 	plan.Recovery.ReadyAt = plan.Recovery.ReadyAt.Add(time.Duration(extra.Hours * float64(time.Hour)))
 	return protocol.Rehash(plan)
+}
+
+// offsetZone names a fixed offset the way runners read it: "UTC+08:00".
+func offsetZone(offsetS int) *time.Location {
+	sign, off := '+', offsetS
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return time.FixedZone(fmt.Sprintf("UTC%c%02d:%02d", sign, off/3600, off%3600/60), offsetS)
 }

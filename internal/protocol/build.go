@@ -221,7 +221,7 @@ func (b *builder) prepare() error {
 		}
 	}
 	if b.massKg == 0 {
-		b.note("no body mass on file: amounts are per kg (set it with rebound profile --weight)")
+		b.note("no body mass on file: amounts are per kg (set it with rebound athlete set --weight)")
 	}
 	if ag := b.in.Athlete.Age; ag != nil {
 		if *ag < 10 || *ag > 110 {
@@ -357,7 +357,7 @@ func (b *builder) timeline() {
 		b.wakeMin = (bed + int(b.sleepH*60)) % (24 * 60)
 	default:
 		b.wakeMin, _ = clockMin(defaultWake)
-		b.note("no wake time on file: %s assumed (set rebound profile --wake)", defaultWake)
+		b.note("no wake time on file: %s assumed (set it with rebound athlete set --wake)", defaultWake)
 	}
 	b.bedtime = b.bedtimeAfter(b.end)
 
@@ -545,7 +545,7 @@ func (b *builder) massNote() string {
 	if b.massKg > 0 {
 		return ""
 	}
-	return " No body mass on file, so amounts are per kg of body mass (e.g. ×70 for 70 kg); set it with rebound profile --weight."
+	return " No body mass on file, so amounts are per kg of body mass (e.g. ×70 for 70 kg); set it with rebound athlete set --weight."
 }
 
 func (b *builder) refuel(s *StepSpec, at time.Time) {
