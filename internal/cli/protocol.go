@@ -45,7 +45,7 @@ func (a *app) loadProtocol() (*protocol.Protocol, string, error) {
 	}
 	p, err := protocol.Load(protocol.Default(), user)
 	if err != nil {
-		return nil, "", fmt.Errorf("protocol file %s: %w (check it with: rebound protocol check %s)", path, err, path)
+		return nil, "", fmt.Errorf("%s: %w (check it with: rebound protocol check %s)", path, err, path)
 	}
 	return p, path, nil
 }
