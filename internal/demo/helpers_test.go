@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"math"
-	"sort"
 	"testing"
 	"time"
 
@@ -201,10 +200,4 @@ func mean(act *filedef.Activity, a, b int) float64 {
 		s += recordSpeed(act, i)
 	}
 	return s / float64(b-a)
-}
-
-func median(xs []float64) float64 {
-	ys := append([]float64(nil), xs...)
-	sort.Float64s(ys)
-	return ys[len(ys)/2]
 }

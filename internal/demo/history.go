@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 	_ "time/tzdata" // the demo's time zone must load on machines without a zoneinfo database
@@ -92,9 +93,9 @@ type weekPlan struct {
 
 func buildPlan() []weekPlan {
 	return []weekPlan{
-		{miles: 35, workout: "1k", reps: 6, long: 12},
-		{miles: 38, workout: "tempo", reps: 20, long: 13},
-		{miles: 41, workout: "400", reps: 12, long: 14},
+		{miles: 36, workout: "1k", reps: 6, long: 12},
+		{miles: 39, workout: "tempo", reps: 20, long: 13},
+		{miles: 42, workout: "400", reps: 12, long: 14},
 		{miles: 32, down: true, workout: "fartlek", reps: 8, long: 11},
 		{miles: 43, workout: "1k", reps: 6, long: 15, ff: true},
 		{miles: 46, workout: "tempo", reps: 25, long: 16},
@@ -252,20 +253,25 @@ func (g *generator) plan() {
 			continue
 		}
 		// Workout on day 3 (index 2).
-		wkDist := g.workout(base+2, w+1, wp)
+		wkDist := g.workout(base+2, wp)
 		// Long run or race on day 7 (index 6).
 		longMi := wp.long
 		if base+6 == raceDay {
 			g.race(base + 6)
 			longMi = 13.1 + 1.8
 		} else {
-			g.long(base+6, w+1, wp)
+			g.long(base+6, wp)
 		}
 		// Easy days: 2, 4, 5, 6 (index 1, 3, 4, 5); down weeks rest on 5.
 		days := []int{1, 3, 4, 5}
 		weights := []float64{0.9, 1.1, 1.25, 0.75}
-		if wp.down {
+		switch {
+		case wp.down:
 			days, weights = []int{1, 3, 5}, []float64{1, 1.2, 0.8}
+		case w < 3:
+			// The first weeks have five runs: Saturday off before the
+			// long run, so the easy runs are not cut to nothing.
+			days, weights = []int{1, 3, 4}, []float64{0.9, 1.1, 1}
 		}
 		if wp.note == "comeback" {
 			days, weights = []int{2, 3, 4, 5}, []float64{0.9, 1, 1.1, 0.8} // day 2 is a treadmill entry
@@ -379,7 +385,7 @@ func (g *generator) treadmill(i, week int, durS, distM float64, rpe int, notes s
 }
 
 // workout queues day i's quality session and returns its planned distance.
-func (g *generator) workout(i, week int, wp weekPlan) float64 {
+func (g *generator) workout(i int, wp weekPlan) float64 {
 	if wp.workout == "" {
 		return 0
 	}
@@ -459,7 +465,7 @@ func (g *generator) workout(i, week int, wp weekPlan) float64 {
 }
 
 // long queues day i's long run.
-func (g *generator) long(i, week int, wp weekPlan) {
+func (g *generator) long(i int, wp weekPlan) {
 	hot := i == hotPeakLong || i == lastDay
 	start := g.startAt(i, 6, 0, 10)
 	if summer(g.day(i)) {
@@ -549,6 +555,9 @@ func (g *generator) race(i int) {
 // encode writes every queued file, in parallel (each file has its own noise
 // seed, so the bytes do not depend on scheduling).
 func (g *generator) encode(h *History) error {
+	// Oldest first. The noise seeds were fixed when the runs were planned,
+	// so the order does not change the bytes.
+	sort.SliceStable(g.jobs, func(a, b int) bool { return g.jobs[a].spec.Start.Before(g.jobs[b].spec.Start) })
 	out := make([]File, len(g.jobs))
 	runs := make([]Run, len(g.jobs))
 	errs := make([]error, len(g.jobs))
@@ -584,15 +593,10 @@ func (g *generator) encode(h *History) error {
 	return nil
 }
 
-// mergeRuns merges two date-ordered lists by start time.
+// mergeRuns merges the file runs and the manual runs by start time.
 func mergeRuns(a, b []Run) []Run {
 	all := append(append([]Run(nil), a...), b...)
-	// insertion sort: a few hundred items, stable, no reflection
-	for i := 1; i < len(all); i++ {
-		for j := i; j > 0 && all[j].StartLocal.Before(all[j-1].StartLocal); j-- {
-			all[j], all[j-1] = all[j-1], all[j]
-		}
-	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].StartLocal.Before(all[j].StartLocal) })
 	return all
 }
 
