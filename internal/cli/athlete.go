@@ -59,7 +59,8 @@ func (a *app) athleteCommand() *cobra.Command {
 				if err != nil {
 					return usagef("--birth-date %q: use a date like 1990-05-01", birth)
 				}
-				if age := a.now().Year() - d.Year(); age < 10 || age > 100 {
+				probe := rebound.Athlete{BirthDate: &d}
+				if age, _ := probe.AgeOn(a.now()); age < 10 || age > 100 {
 					return usagef("--birth-date %s: age %d is outside 10–100", birth, age)
 				}
 				ath.BirthDate = &d
@@ -101,8 +102,21 @@ func (a *app) athleteCommand() *cobra.Command {
 				}
 				*h.dst = rebound.Float(v)
 			}
-			if ath.HRMaxBPM != nil && ath.LTHRBPM != nil && *ath.LTHRBPM >= *ath.HRMaxBPM {
-				return usagef("--lthr %.0f must be below the maximum heart rate %.0f", *ath.LTHRBPM, *ath.HRMaxBPM)
+			if ath.LTHRBPM != nil {
+				max, how := 0.0, "set by you"
+				if ath.HRMaxBPM != nil {
+					max = *ath.HRMaxBPM
+				} else if c, err := a.coach(); err == nil {
+					if prof, err := c.Profile(a.ctx); err == nil && prof.HRMaxBPM.Known() {
+						max, how = prof.HRMaxBPM.Value, "estimated: "+prof.HRMaxBPM.How+"; set --hr-max if it is higher"
+					}
+				}
+				if max > 0 && *ath.LTHRBPM >= max {
+					return usagef("--lthr %.0f must be below the maximum heart rate %.0f (%s)", *ath.LTHRBPM, max, how)
+				}
+			}
+			if ath.LTHRBPM != nil && ath.HRRestBPM != nil && *ath.HRRestBPM >= *ath.LTHRBPM {
+				return usagef("--hr-rest %.0f must be below the threshold heart rate %.0f", *ath.HRRestBPM, *ath.LTHRBPM)
 			}
 			if ath.HRMaxBPM != nil && ath.HRRestBPM != nil && *ath.HRRestBPM >= *ath.HRMaxBPM {
 				return usagef("--hr-rest %.0f must be below the maximum heart rate %.0f", *ath.HRRestBPM, *ath.HRMaxBPM)
@@ -128,7 +142,7 @@ func (a *app) athleteCommand() *cobra.Command {
 				ath.ThresholdSpeedMPS = &v
 			}
 			if f.Changed("tz") {
-				if _, err := time.LoadLocation(tz); err != nil || tz == "" {
+				if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
 					return usagef("--tz %q: use an IANA time zone like America/New_York or Europe/Berlin", tz)
 				}
 				ath.TimeZone = tz

@@ -149,11 +149,15 @@ func (a *app) importHRVCSV(path, order string) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
-	res, err := hrvcsv.Parse(f, hrvcsv.Options{DateOrder: order})
+	_, loc, err := a.display()
+	if err != nil {
+		return err
+	}
+	res, err := hrvcsv.Parse(f, hrvcsv.Options{DateOrder: order, Latest: rebound.CivilDate(a.now().In(loc))})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	saved := 0
+	saved, skipped := 0, len(res.Errors)
 	for i := range res.CheckIns {
 		ci := res.CheckIns[i]
 		ci.AthleteID = rebound.DefaultAthleteID
@@ -187,12 +191,12 @@ func (a *app) importHRVCSV(path, order string) error {
 	for _, e := range res.Errors {
 		fmt.Fprintf(a.stderr, "%s: line %d: %s\n", path, e.Line, e.Msg)
 	}
-	fmt.Fprintf(a.stdout, "%d check-ins imported, %d rows skipped\n", saved, len(res.Errors))
+	fmt.Fprintf(a.stdout, "%d check-ins imported, %d rows skipped\n", saved, skipped)
 	if err := a.refresh(nil); err != nil {
 		return err
 	}
-	if len(res.Errors) > 0 {
-		return partialError{fmt.Sprintf("%d rows skipped", len(res.Errors))}
+	if skipped > 0 {
+		return partialError{fmt.Sprintf("%d rows skipped", skipped)}
 	}
 	return nil
 }

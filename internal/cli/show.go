@@ -53,40 +53,94 @@ func (a *app) showCommand() *cobra.Command {
 // showJSON is the activity with its load figures.
 type showJSON struct {
 	activityJSON
-	TRIMP        *float64          `json:"trimp"`
-	HRSS         *float64          `json:"hrss"`
-	RTSS         *float64          `json:"rtss"`
-	SRPE         *float64          `json:"srpe"`
-	Load         *float64          `json:"load"`
-	LoadSource   string            `json:"load_source"`
-	LoadWhy      string            `json:"load_why"`
-	Zones        zonesJSON         `json:"zones"`
-	Character    string            `json:"character"`
-	Detail       string            `json:"character_detail"`
-	CharWhy      string            `json:"character_why"`
-	Override     bool              `json:"character_set_by_you"`
-	FastFinish   *rebound.Segment  `json:"fast_finish"`
-	Surges       []rebound.Segment `json:"surges"`
-	QualityFlags []string          `json:"quality_flags"`
+	TRIMP        *float64      `json:"trimp"`
+	HRSS         *float64      `json:"hrss"`
+	RTSS         *float64      `json:"rtss"`
+	SRPE         *float64      `json:"srpe"`
+	Load         *float64      `json:"load"`
+	LoadSource   string        `json:"load_source"`
+	LoadWhy      string        `json:"load_why"`
+	Zones        zonesJSON     `json:"zones"`
+	Character    string        `json:"character"`
+	Detail       string        `json:"character_detail"`
+	CharWhy      string        `json:"character_why"`
+	Override     bool          `json:"character_set_by_you"`
+	FastFinish   *segmentJSON  `json:"fast_finish"`
+	Surges       []segmentJSON `json:"surges"`
+	QualityFlags []string      `json:"quality_flags"`
 }
 
 type zonesJSON struct {
-	HR   []rebound.ZoneTime `json:"hr"`
-	Pace []rebound.ZoneTime `json:"pace"`
+	HR   []zoneJSON `json:"hr"`
+	Pace []zoneJSON `json:"pace"`
+}
+
+// zoneJSON is the time in one zone; bounds in bpm (HR) or m/s (pace).
+type zoneJSON struct {
+	Zone     string   `json:"zone"`
+	Low      *float64 `json:"low"`
+	High     *float64 `json:"high"`
+	Unit     string   `json:"unit"`
+	Seconds  float64  `json:"seconds"`
+	Fraction float64  `json:"fraction"`
+}
+
+// segmentJSON is a fast finish or surge: when it started (local time and
+// offset from the start), how long, and its pace.
+type segmentJSON struct {
+	Start      time.Time `json:"start"`
+	StartS     float64   `json:"start_s"`
+	DurationS  float64   `json:"duration_s"`
+	DistanceM  float64   `json:"distance_m"`
+	SpeedMPS   float64   `json:"speed_mps"`
+	PaceSPerKm *float64  `json:"pace_s_per_km"`
+	AvgHR      *float64  `json:"avg_hr"`
+}
+
+func toSegmentJSON(act *rebound.Activity, s rebound.Segment) segmentJSON {
+	j := segmentJSON{Start: act.LocalStart().Add(time.Duration(s.StartS * float64(time.Second))),
+		StartS: s.StartS, DurationS: s.DurationS, DistanceM: s.DistanceM, SpeedMPS: s.SpeedMPS, AvgHR: s.AvgHRBPM}
+	if s.SpeedMPS > 0 {
+		j.PaceSPerKm = rebound.Float(1000 / s.SpeedMPS)
+	}
+	return j
+}
+
+func toZonesJSON(zs []rebound.ZoneTime, hr bool) []zoneJSON {
+	out := make([]zoneJSON, 0, len(zs))
+	for _, z := range zs {
+		j := zoneJSON{Zone: z.Zone, Seconds: z.Seconds, Fraction: z.Fraction, Unit: "m/s"}
+		lo, hi := z.LowMPS, z.HighMPS
+		if hr {
+			lo, hi, j.Unit = z.LowBPM, z.HighBPM, "bpm"
+		}
+		if lo > 0 {
+			j.Low = rebound.Float(lo)
+		}
+		if hi > 0 {
+			j.High = rebound.Float(hi)
+		}
+		out = append(out, j)
+	}
+	return out
 }
 
 func (a *app) showJSON(act *rebound.Activity, wl *rebound.WorkoutLoad) showJSON {
-	j := showJSON{activityJSON: toActivityJSON(act), Surges: []rebound.Segment{}, QualityFlags: []string{}}
+	j := showJSON{activityJSON: toActivityJSON(act), Surges: []segmentJSON{}, QualityFlags: []string{},
+		Zones: zonesJSON{HR: []zoneJSON{}, Pace: []zoneJSON{}}}
 	if wl == nil {
 		return j
 	}
 	j.TRIMP, j.HRSS, j.RTSS, j.SRPE = wl.TRIMP, wl.HRSS, wl.RTSS, wl.SRPE
 	j.Load, j.LoadSource, j.LoadWhy = rebound.Float(wl.Load), wl.LoadSource, wl.LoadWhy
-	j.Zones = zonesJSON{HR: wl.HRZones, Pace: wl.PaceZones}
+	j.Zones = zonesJSON{HR: toZonesJSON(wl.HRZones, true), Pace: toZonesJSON(wl.PaceZones, false)}
 	j.Character, j.Detail, j.CharWhy, j.Override = wl.Character, wl.CharacterDetail, wl.CharacterWhy, wl.CharacterOverride
-	j.FastFinish = wl.FastFinish
-	if wl.Surges != nil {
-		j.Surges = wl.Surges
+	if wl.FastFinish != nil {
+		ff := toSegmentJSON(act, *wl.FastFinish)
+		j.FastFinish = &ff
+	}
+	for _, s := range wl.Surges {
+		j.Surges = append(j.Surges, toSegmentJSON(act, s))
 	}
 	if wl.QualityFlags != nil {
 		j.QualityFlags = wl.QualityFlags

@@ -34,9 +34,12 @@ readiness verdict from your check-ins, and Red Alert Recovery Mode when it is on
 			if err != nil {
 				return err
 			}
-			sys, _, err := a.display()
+			sys, loc, err := a.display()
 			if err != nil {
 				return err
+			}
+			if today := load.DateOf(a.now().In(loc)); on > today {
+				return usagef("--date %s is in the future (today is %s)", on, today)
 			}
 			c, err := a.coach()
 			if err != nil {
@@ -46,8 +49,12 @@ readiness verdict from your check-ins, and Red Alert Recovery Mode when it is on
 			if err != nil {
 				return err
 			}
-			if err := c.SaveAlertHistory(a.ctx, st.History); err != nil {
-				return err
+			if on == 0 {
+				// Keep the Red Alert history as of today (a past --date
+				// would record episodes as they looked then).
+				if err := c.SaveAlertHistory(a.ctx, st.History); err != nil {
+					return err
+				}
 			}
 			if a.jsonOut {
 				return a.writeJSON(st)
@@ -108,6 +115,17 @@ func (a *app) printStatus(st *coach.Status, sys units.System, explain bool) {
 		fmt.Fprintf(w, "  %-8s %-12s %s%s: %s\n", s.Band, s.Name, val, base, s.Why)
 		if explain && s.Source != "" {
 			fmt.Fprintf(w, "           source: %s\n", s.Source)
+		}
+	}
+	ad := st.Adherence
+	if ad.Last28.Planned > 0 {
+		fmt.Fprintf(w, "\nPlan adherence: %s of due steps done in the last 7 days, %s in the last 28", rate(ad.Last7.Rate), rate(ad.Last28.Rate))
+		fmt.Fprintf(w, " (%d done, %d skipped, %d unmarked)\n", ad.Last28.Done, ad.Last28.Skipped, ad.Last28.Unmarked)
+		for _, sg := range ad.AlwaysSkipped {
+			fmt.Fprintf(w, "  • %s\n", sg.Message)
+		}
+		for _, x := range ad.ExtraRecovery {
+			fmt.Fprintf(w, "  • activity %d: +%.0f h recovery — %s\n", x.ActivityID, x.Contribution.Hours, x.Contribution.Why)
 		}
 	}
 	if len(st.History) > 0 {
@@ -225,4 +243,11 @@ func (a *app) loadCommand() *cobra.Command {
 	cmd.Flags().IntVar(&weeks, "weeks", 6, "how many weeks to show")
 	cmd.Flags().StringVar(&until, "until", "", "last day to show (YYYY-MM-DD; default today)")
 	return cmd
+}
+
+func rate(r *float64) string {
+	if r == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%%", 100**r)
 }

@@ -57,6 +57,9 @@ type model struct {
 	// Fingerprint of the profile as the load figures use it: when it
 	// changes every workout's load is recomputed.
 	Fingerprint string `json:"fingerprint"`
+	// RestFromCheckIns is the check-in resting HR the profile was resolved
+	// with: new check-ins that move it re-resolve the profile.
+	RestFromCheckIns *float64 `json:"rest_from_check_ins"`
 }
 
 func (c *Coach) readModel(ctx context.Context) (*model, error) {
@@ -126,17 +129,21 @@ func (c *Coach) Refresh(ctx context.Context, fresh []*rebound.Activity) (Refresh
 	if err != nil {
 		return rep, err
 	}
-	needProfile := m == nil || !m.AthleteUpdated.Equal(ath.UpdatedAt) || c.freshInLookback(fresh, now)
+	rest, err := c.restingHR(ctx, now)
+	if err != nil {
+		return rep, err
+	}
+	needProfile := m == nil || !m.AthleteUpdated.Equal(ath.UpdatedAt) || c.freshInLookback(fresh, now) || !sameFloat(rest, m.RestFromCheckIns)
 	if m == nil {
 		m = &model{}
 	}
 	oldFingerprint := m.Fingerprint
 	if needProfile {
-		prof, err := c.resolveProfile(ctx, ath, acts, freshByID, now)
+		prof, err := c.resolveProfile(ctx, ath, acts, freshByID, rest, now)
 		if err != nil {
 			return rep, err
 		}
-		m.Profile, m.AthleteUpdated, m.Fingerprint = prof, ath.UpdatedAt, fingerprint(prof)
+		m.Profile, m.AthleteUpdated, m.Fingerprint, m.RestFromCheckIns = prof, ath.UpdatedAt, fingerprint(prof), rest
 	}
 	rep.ProfileChanged = m.Fingerprint != oldFingerprint
 
@@ -145,11 +152,19 @@ func (c *Coach) Refresh(ctx context.Context, fresh []*rebound.Activity) (Refresh
 		return rep, err
 	}
 	var todo []*rebound.Activity
+	var changedStarts []time.Time
 	for _, a := range acts {
 		_, have := stored[a.ID]
 		if rep.ProfileChanged || !have || freshByID[a.ID] != nil {
 			todo = append(todo, a)
+			changedStarts = append(changedStarts, a.StartTime)
 		}
+	}
+	// A run's character depends on the runs of the RecentDays before it
+	// (the long-run rule): those after a new or changed one are measured
+	// again, so the incremental result equals a full recompute.
+	if !rep.ProfileChanged && len(changedStarts) > 0 {
+		todo = withFollowers(acts, todo, changedStarts, c.Load.RecentDays)
 	}
 	computed, err := c.computeLoads(ctx, todo, acts, freshByID, m)
 	if err != nil {
@@ -222,7 +237,7 @@ func (c *Coach) freshInLookback(fresh []*rebound.Activity, now time.Time) bool {
 // resolveProfile estimates the thresholds the runner did not state, from
 // the runs of the lookback window (with streams) and the resting HR of
 // recent check-ins.
-func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts []*rebound.Activity, fresh map[int64]*rebound.Activity, now time.Time) (load.Profile, error) {
+func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts []*rebound.Activity, fresh map[int64]*rebound.Activity, rest *float64, now time.Time) (load.Profile, error) {
 	cut := now.AddDate(0, 0, -c.Load.ThresholdLookbackDays)
 	var history []*rebound.Activity
 	for _, a := range acts {
@@ -237,10 +252,6 @@ func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts [
 			}
 		}
 		history = append(history, full)
-	}
-	rest, err := c.restingHR(ctx, now)
-	if err != nil {
-		return load.Profile{}, err
 	}
 	return load.ResolveProfile(ath, history, rest, now, c.Load), nil
 }
@@ -318,4 +329,33 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// withFollowers adds to todo every activity that starts within days after
+// one of the changed starts (acts sorted by start).
+func withFollowers(acts, todo []*rebound.Activity, changed []time.Time, days int) []*rebound.Activity {
+	in := make(map[int64]bool, len(todo))
+	for _, a := range todo {
+		in[a.ID] = true
+	}
+	window := time.Duration(days) * 24 * time.Hour
+	j := 0
+	slices.SortFunc(changed, time.Time.Compare)
+	for _, a := range acts {
+		for j < len(changed) && a.StartTime.Sub(changed[j]) > window {
+			j++
+		}
+		if j < len(changed) && !in[a.ID] && a.StartTime.After(changed[j]) {
+			todo = append(todo, a)
+			in[a.ID] = true
+		}
+	}
+	return todo
+}
+
+func sameFloat(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }

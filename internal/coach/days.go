@@ -100,6 +100,9 @@ func (c *Coach) Days(ctx context.Context, to load.Date) ([]load.Day, error) {
 		return days, err
 	}
 	last := days[len(days)-1].Date
+	if to < days[0].Date {
+		return nil, nil // before the first workout: no model yet
+	}
 	if to <= last {
 		return days[:int(to-days[0].Date)+1], nil
 	}

@@ -11,6 +11,11 @@ import (
 	"rebound/internal/readiness"
 )
 
+// recoveryWindow is how long after a workout its plan follows the runner's
+// latest morning check-in: the longest recovery estimate (96 h, the Garmin
+// and Coggan cap, science.md §6).
+const recoveryWindow = 96 * time.Hour
+
 // PlanOptions adjust one plan.
 type PlanOptions struct {
 	TempC *float64 // air temperature override (rebound plan --temp)
@@ -79,9 +84,16 @@ func (c *Coach) Plan(ctx context.Context, activityID int64, opt PlanOptions) (*r
 		return nil, err
 	}
 	if len(cis) > 0 {
-		// The morning check-in of the workout's day says how the body is
-		// coping going into this recovery.
-		r := readiness.Assess(rebound.CivilDate(end.In(loc)), cis, c.Wellness)
+		// The morning check-in says how the body is coping: the workout
+		// day's, or today's while the recovery is still under way (a Red
+		// Alert that started after the workout changes the rest of the plan).
+		morning := rebound.CivilDate(end.In(loc))
+		if now := c.Now(); now.After(end) {
+			// Once the window has passed the plan keeps the last morning
+			// of it, so it does not change again.
+			morning = rebound.CivilDate(minTime(now, end.Add(recoveryWindow)).In(loc))
+		}
+		r := readiness.Assess(morning, cis, c.Wellness)
 		in.Signals = readiness.RecoverySignals(r)
 	}
 	plan, err := protocol.Build(in, c.Protocol)
@@ -107,8 +119,11 @@ func (c *Coach) fillState(ctx context.Context, in *protocol.Input, act *rebound.
 		return err
 	}
 	if day := dayAt(days, d); day != nil {
-		in.State = protocol.LoadState{Known: true, CTL: day.CTL, ATL: day.ATL, TSB: day.TSB, HistoryDays: int(d-days[0].Date) + 1}
-		if day.SpikePct != nil && act.Sport == rebound.SportRunning && act.DistanceM >= day.LongestRunM {
+		hist := int(d-days[0].Date) + 1
+		// Form and the spike mean nothing in a history shorter than the
+		// spike's 30-day window (see minHistoryDays).
+		in.State = protocol.LoadState{Known: hist >= minHistoryDays, CTL: day.CTL, ATL: day.ATL, TSB: day.TSB, HistoryDays: hist}
+		if hist >= minHistoryDays && day.SpikePct != nil && act.Sport == rebound.SportRunning && act.DistanceM >= day.LongestRunM {
 			in.State.SpikePct = day.SpikePct
 		}
 		if prev := dayAt(days, d-1); prev != nil {
@@ -171,4 +186,11 @@ func offsetZone(offsetS int) *time.Location {
 		sign, off = '-', -off
 	}
 	return time.FixedZone(fmt.Sprintf("UTC%c%02d:%02d", sign, off/3600, off%3600/60), offsetS)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }

@@ -18,6 +18,8 @@ type Status struct {
 	Readiness readiness.Readiness    `json:"readiness"`
 	RedAlert  RedAlert               `json:"red_alert"`
 	History   []rebound.AlertEpisode `json:"red_alert_history"`
+	// Adherence to the recovery plans of the last 7 and 28 days.
+	Adherence readiness.Report `json:"adherence"`
 }
 
 // RedAlert is the status's red_alert block.
@@ -27,6 +29,11 @@ type RedAlert struct {
 	Triggers []rebound.Trigger `json:"triggers"`
 	ExitRule string            `json:"exit_rule"`
 }
+
+// minHistoryDays is the load history the form and spike signals need before
+// they can raise Red Alert: the spike's 30-day window (Frandsen 2025) must be
+// covered. Rebound's choice, so a new user's first weeks are not alarms.
+const minHistoryDays = 30
 
 // loadOnlyExitRule applies when the runner keeps no check-ins: only the load
 // side can end Red Alert.
@@ -69,7 +76,42 @@ func (c *Coach) Status(ctx context.Context, on load.Date) (*Status, error) {
 	}
 	st.Readiness = readiness.Assess(on.Time(), cis, c.Wellness)
 	st.RedAlert, st.History = c.redAlert(days, cis, on, age)
+	if st.Adherence, err = c.adherence(ctx, at(on, loc, now)); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// at is the moment a report on day on speaks of: now for today, the end of
+// a past day.
+func at(on load.Date, loc *time.Location, now time.Time) time.Time {
+	if on < today(loc, now) {
+		return on.In(loc).Add(24*time.Hour - time.Second)
+	}
+	return now
+}
+
+// adherence reports how the stored plans of the last 28 days were followed.
+func (c *Coach) adherence(ctx context.Context, asOf time.Time) (readiness.Report, error) {
+	plans, err := c.Store.Plans(ctx, c.AthleteID, asOf.AddDate(0, 0, -28))
+	if err != nil {
+		return readiness.Report{}, err
+	}
+	var sums []readiness.PlanSummary
+	var ids []int64
+	for _, p := range plans {
+		if !p.EndedAt.After(asOf) {
+			sums = append(sums, readiness.Summarize(p))
+			ids = append(ids, p.ActivityID)
+		}
+	}
+	var marks []rebound.PlanMark
+	if len(ids) > 0 {
+		if marks, err = c.Store.PlanMarks(ctx, c.AthleteID, ids); err != nil {
+			return readiness.Report{}, err
+		}
+	}
+	return readiness.Adherence(marks, sums, asOf), nil
 }
 
 func (c *Coach) checkIns(ctx context.Context) ([]rebound.CheckIn, error) {
@@ -98,6 +140,11 @@ func dayAt(days []load.Day, d load.Date) *load.Day {
 // Thresholds: science.md §5 and §8, as internal/recovery applies them.
 func loadTriggers(days []load.Day, d load.Date, age *int) []rebound.Trigger {
 	var ts []rebound.Trigger
+	if len(days) == 0 || int(d-days[0].Date) < minHistoryDays {
+		// Fitness starts at 0 and the spike compares with the 30 days
+		// before: in a history this short both only measure its shortness.
+		return ts
+	}
 	today := dayAt(days, d)
 	if today != nil && today.TSB < recovery.RedTSB {
 		ts = append(ts, rebound.Trigger{Signal: "tsb", Value: today.TSB, Limit: recovery.RedTSB,

@@ -230,6 +230,9 @@ func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, lapStmt *sql.Stm
 		}
 	}
 	if a.Streams != nil {
+		// The caller's streams become exactly what a later read returns, so
+		// figures computed from them now equal those computed after a read.
+		streamcodec.Quantize(a.Streams)
 		blob, err := streamcodec.Encode(a.Streams)
 		if err != nil {
 			return 0, err

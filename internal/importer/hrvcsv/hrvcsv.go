@@ -36,6 +36,9 @@ const maxRowErrors = 500
 // Options tune parsing.
 type Options struct {
 	DateOrder string // OrderAuto, OrderMDY or OrderDMY
+	// Latest, when set, is the last date a row may carry (today, in the
+	// runner's zone): a morning after it is a bad row, not a reading.
+	Latest time.Time
 }
 
 // RowError is a row that was skipped; the other rows are kept.
@@ -178,6 +181,9 @@ func Parse(r io.Reader, opt Options) (*Result, error) {
 			continue
 		case empty:
 			res.Empty++
+			continue
+		case !opt.Latest.IsZero() && c.Date.After(opt.Latest):
+			res.addError(rw.line, fmt.Sprintf("date %s is in the future", c.Date.Format(time.DateOnly)))
 			continue
 		}
 		if _, seen := firstLine[c.Date]; seen {

@@ -328,3 +328,29 @@ func decode(b []byte, maxSamples int) (*rebound.Streams, error) {
 func corrupt(format string, args ...any) error {
 	return fmt.Errorf("streamcodec: %w: %s", ErrCorrupt, fmt.Sprintf(format, args...))
 }
+
+// Quantize rounds every finite sample of s, in place, to the value Decode
+// will return for it, so an activity measured from its in-memory streams
+// right after import gives exactly the figures a later read from the store
+// gives (an incremental recompute equals a full one). Values out of the
+// codec's range are left for Encode to refuse.
+func Quantize(s *rebound.Streams) {
+	if s == nil {
+		return
+	}
+	for _, c := range s.Channels() {
+		vals := *c.Values
+		scale, ok := perUnit(c.Name)
+		if vals == nil || !ok {
+			continue
+		}
+		for i, v := range vals {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			if q := math.Round(v * scale); math.Abs(q) <= maxQuantum {
+				vals[i] = float64(int64(q)) / scale
+			}
+		}
+	}
+}

@@ -357,3 +357,37 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportMetric(float64(len(blob))/3600, "bytes/sample")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/3600, "ns/sample")
 }
+
+func TestQuantizeEqualsRoundTrip(t *testing.T) {
+	s := &rebound.Streams{
+		DistanceM:    []float64{0, 1.23456, math.NaN(), 1e6 + 0.004},
+		HeartRateBPM: []float64{140.04, 140.05, 140.06, math.NaN()},
+		Lat:          []float64{45.12345678, -0.00000001, 45.1, 45.2},
+	}
+	b, err := Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Quantize(s)
+	for _, c := range s.Channels() {
+		got, want := *c.Values, channel(back, c.Name)
+		for i := range got {
+			if !(got[i] == want[i] || math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+				t.Errorf("%s[%d]: Quantize %v, round trip %v: must be identical", c.Name, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func channel(s *rebound.Streams, name string) []float64 {
+	for _, c := range s.Channels() {
+		if c.Name == name {
+			return *c.Values
+		}
+	}
+	return nil
+}
