@@ -68,37 +68,65 @@ func (c *Coach) updateDays(ctx context.Context, ath *rebound.Athlete, acts []*re
 }
 
 func (c *Coach) cachedDays(ctx context.Context) ([]load.Day, error) {
+	days, _, err := c.cachedWindow(ctx, 0)
+	return days, err
+}
+
+// cachedWindow decodes the stored rows dated from on (every row when from
+// is 0 or before the first) and returns them with the model's first day.
+// Decoding is most of the cost of reading the model, and a day's figures
+// look back at most a few weeks: callers that report on one day decode only
+// a window.
+func (c *Coach) cachedWindow(ctx context.Context, from load.Date) ([]load.Day, load.Date, error) {
 	rows, err := c.Store.DailyRows(ctx, c.AthleteID)
-	if err != nil {
-		return nil, err
+	if err != nil || len(rows) == 0 {
+		return nil, 0, err
 	}
-	days := make([]load.Day, len(rows))
-	for i, r := range rows {
+	first := load.DateOf(rows[0].Date)
+	k := 0
+	if from > first {
+		k = min(int(from-first), len(rows))
+	}
+	days := make([]load.Day, len(rows)-k)
+	for i, r := range rows[k:] {
 		if err := json.Unmarshal(r.Payload, &days[i]); err != nil {
-			return nil, fmt.Errorf("daily model row %s: %w", r.Date.Format(time.DateOnly), err)
+			return nil, 0, fmt.Errorf("daily model row %s: %w", r.Date.Format(time.DateOnly), err)
 		}
 		if i > 0 && days[i].Date != days[i-1].Date+1 {
-			return nil, nil // a gap means a damaged cache: recompute
+			return nil, 0, nil // a gap means a damaged cache: recompute
 		}
 	}
-	return days, nil
+	return days, first, nil
 }
 
 // Days returns the daily model through day to (today when zero): the
 // stored rows, extended in memory with rest days when the last workout is
 // older than to.
 func (c *Coach) Days(ctx context.Context, to load.Date) ([]load.Day, error) {
+	days, _, err := c.daysWindow(ctx, 0, to)
+	return days, err
+}
+
+// daysWindow is Days from day from on (0: from the first), with the
+// model's first day.
+func (c *Coach) daysWindow(ctx context.Context, from, to load.Date) ([]load.Day, load.Date, error) {
 	ath, err := c.Store.Athlete(ctx, c.AthleteID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if to == 0 {
 		to = today(c.location(ath), c.Now())
 	}
-	days, err := c.cachedDays(ctx)
+	days, first, err := c.cachedWindow(ctx, from)
 	if err != nil || len(days) == 0 {
-		return days, err
+		return days, first, err
 	}
+	ext, err := extend(days, to, c.Load)
+	return ext, first, err
+}
+
+// extend cuts days at to, or extends them to it with rest days.
+func extend(days []load.Day, to load.Date, p load.Params) ([]load.Day, error) {
 	last := days[len(days)-1].Date
 	if to < days[0].Date {
 		return nil, nil // before the first workout: no model yet
@@ -108,7 +136,7 @@ func (c *Coach) Days(ctx context.Context, to load.Date) ([]load.Day, error) {
 	}
 	// Rest days after the last stored one carry no input; Update needs the
 	// inputs only from the first changed day, so an empty list extends it.
-	return load.Update(days, last+1, nil, to, c.Load), nil
+	return load.Update(days, last+1, nil, to, p), nil
 }
 
 // Profile returns the resolved thresholds (refreshing them if never

@@ -30,6 +30,15 @@ type RedAlert struct {
 	ExitRule string            `json:"exit_rule"`
 }
 
+// statusWindowDays is how much of the daily model a status decodes: every
+// figure looks back at most 28 days (the chronic EWMA is stored in the row;
+// spike 30 days, ramp two weeks), so 120 days leave ample margin.
+const statusWindowDays = 120
+
+// replayDays is how far back the Red Alert state machine is replayed for a
+// status; older episodes come from the stored history.
+const replayDays = 90
+
 // minHistoryDays is the load history the form and spike signals need before
 // they can raise Red Alert: the spike's 30-day window (Frandsen 2025) must be
 // covered. Rebound's choice, so a new user's first weeks are not alarms.
@@ -51,7 +60,7 @@ func (c *Coach) Status(ctx context.Context, on load.Date) (*Status, error) {
 		on = today(loc, now)
 	}
 	st := &Status{Date: on}
-	days, err := c.Days(ctx, max(on, today(loc, now)))
+	days, first, err := c.daysWindow(ctx, on-statusWindowDays, max(on, today(loc, now)))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +84,11 @@ func (c *Coach) Status(ctx context.Context, on load.Date) (*Status, error) {
 		return nil, err
 	}
 	st.Readiness = readiness.Assess(on.Time(), cis, c.Wellness)
-	st.RedAlert, st.History = c.redAlert(days, cis, on, age)
+	stored, err := c.Store.AlertEpisodes(ctx, c.AthleteID)
+	if err != nil {
+		return nil, err
+	}
+	st.RedAlert, st.History = c.redAlert(days, first, cis, stored, on, age)
 	if st.Adherence, err = c.adherence(ctx, at(on, loc, now)); err != nil {
 		return nil, err
 	}
@@ -138,9 +151,9 @@ func dayAt(days []load.Day, d load.Date) *load.Day {
 // form below −30 (today's TSB is yesterday's CTL − ATL), a > 100% single-run
 // spike yesterday or the day before, and hard days back to back at 50+.
 // Thresholds: science.md §5 and §8, as internal/recovery applies them.
-func loadTriggers(days []load.Day, d load.Date, age *int) []rebound.Trigger {
+func loadTriggers(days []load.Day, first, d load.Date, age *int) []rebound.Trigger {
 	var ts []rebound.Trigger
-	if len(days) == 0 || int(d-days[0].Date) < minHistoryDays {
+	if len(days) == 0 || int(d-first) < minHistoryDays {
 		// Fitness starts at 0 and the spike compares with the 30 days
 		// before: in a history this short both only measure its shortness.
 		return ts
@@ -170,26 +183,40 @@ func loadTriggers(days []load.Day, d load.Date, age *int) []rebound.Trigger {
 }
 
 // redAlert runs Red Alert over the mornings up to on: with check-ins, the
-// readiness state machine over every morning since the first check-in;
-// without, the load triggers of the morning alone.
-func (c *Coach) redAlert(days []load.Day, cis []rebound.CheckIn, on load.Date, age *int) (RedAlert, []rebound.AlertEpisode) {
+// readiness state machine over the last replayDays mornings (earlier
+// episodes come from the stored history); without, the load triggers of the
+// morning alone. first is the daily model's first day.
+func (c *Coach) redAlert(days []load.Day, first load.Date, cis []rebound.CheckIn, stored []rebound.AlertEpisode, on load.Date, age *int) (RedAlert, []rebound.AlertEpisode) {
 	if len(cis) == 0 {
-		ts := loadTriggers(days, on, age)
+		ts := loadTriggers(days, first, on, age)
 		ra := RedAlert{Active: len(ts) > 0, Triggers: ts, ExitRule: loadOnlyExitRule}
 		if ra.Triggers == nil {
 			ra.Triggers = []rebound.Trigger{}
 		}
 		return ra, []rebound.AlertEpisode{}
 	}
-	first := load.DateOf(cis[0].Date)
+	start := load.DateOf(cis[0].Date)
 	for _, ci := range cis {
-		first = min(first, load.DateOf(ci.Date))
+		start = min(start, load.DateOf(ci.Date))
+	}
+	start = max(start, on-replayDays)
+	// Assess needs the baseline window (60 days) before each morning.
+	recent := cis[:0:0]
+	for _, ci := range cis {
+		if d := load.DateOf(ci.Date); d >= start-load.Date(c.Wellness.BaselineDays)-1 && d <= on {
+			recent = append(recent, ci)
+		}
+	}
+	var episodes []rebound.AlertEpisode
+	for _, e := range stored {
+		if e.Until != nil && load.DateOf(*e.Until) < start {
+			episodes = append(episodes, e)
+		}
 	}
 	var state readiness.State
-	var episodes []rebound.AlertEpisode
 	var lastInput readiness.DayInput
-	for d := first; d <= on; d++ {
-		in := readiness.DayInput{Date: d.Time(), Readiness: readiness.Assess(d.Time(), cis, c.Wellness), LoadTriggers: loadTriggers(days, d, age)}
+	for d := start; d <= on; d++ {
+		in := readiness.DayInput{Date: d.Time(), Readiness: readiness.Assess(d.Time(), recent, c.Wellness), LoadTriggers: loadTriggers(days, first, d, age)}
 		state = readiness.Step(state, in)
 		if state.Ended != nil {
 			episodes = append(episodes, *state.Ended)
