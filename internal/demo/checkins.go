@@ -41,7 +41,8 @@ func episode() map[int]episodeDay {
 	}
 }
 
-// checkIns writes a morning check-in for every day from week 9 on (eight
+// checkIns writes a morning check-in for every day from week 9 on through
+// the morning after the last long run (eight
 // weeks: the readiness baselines need 28 mornings before they judge HRV and
 // the 1–5 scores), with two mornings forgotten.
 func (g *generator) checkIns() []rebound.CheckIn {
@@ -50,8 +51,8 @@ func (g *generator) checkIns() []rebound.CheckIn {
 	var out []rebound.CheckIn
 	ptrI := func(v int) *int { return &v }
 	clampI := func(v int) *int { return ptrI(max(rebound.MinScore, min(rebound.MaxScore, v))) }
-	hrvRebound := 0.0 // HRV rebound after the illness (parasympathetic rebound; Rebound's choice)
-	for i := checkInFrom; i <= lastDay; i++ {
+	hrvRebound := 0.0                           // HRV rebound after the illness (parasympathetic rebound; Rebound's choice)
+	for i := checkInFrom; i <= lastDay+1; i++ { // through the morning after the last long run (the demo's today)
 		// Draw every random number every day, so skipping a morning does
 		// not shift the others.
 		zR, zH, zS := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()

@@ -189,8 +189,8 @@ func TestGenerate_Story(t *testing.T) {
 // episode that is over before the last week.
 func TestGenerate_CheckIns(t *testing.T) {
 	h := history(t, summerEnd, 1)
-	if len(h.CheckIns) != 54 { // 56 mornings, two forgotten
-		t.Errorf("%d check-ins, want 54", len(h.CheckIns))
+	if len(h.CheckIns) != 55 { // 57 mornings, two forgotten
+		t.Errorf("%d check-ins, want 55", len(h.CheckIns))
 	}
 	var verdicts []string
 	for i := range h.CheckIns {
