@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,6 +105,27 @@ func reportPeakRSS(b *testing.B, reset bool) {
 	}
 }
 
+// cpuTime is the process's user + system CPU time so far (getrusage(2)).
+// The machine these benchmarks run on is shared, so wall time varies with
+// the load; CPU time per run varies much less, and MB per CPU-second says
+// what the code costs.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds CPU seconds per iteration and MB per CPU second.
+func reportCPU(b *testing.B, since time.Duration, bytes int64) {
+	cpu := (cpuTime() - since).Seconds() / float64(b.N)
+	if cpu > 0 {
+		b.ReportMetric(cpu, "cpu-s/op")
+		b.ReportMetric(float64(bytes)/1e6/cpu, "MB/cpu-s")
+	}
+}
+
 // BenchmarkImportWorkload imports the workload end to end (walk, read,
 // SHA-256, decode, streams, summaries, SQLite commit) into a fresh store per
 // iteration, as `rebound import` does. MB/s is file bytes per second.
@@ -114,6 +136,7 @@ func BenchmarkImportWorkload(b *testing.B) {
 	b.SetBytes(w.bytes)
 	var acts int
 	n := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		st, err := store.Open(ctx, filepath.Join(b.TempDir(), strconv.Itoa(n), "rebound.db"))
 		if err != nil {
@@ -135,6 +158,7 @@ func BenchmarkImportWorkload(b *testing.B) {
 		acts += rep.New
 		n++
 	}
+	reportCPU(b, cpu0, w.bytes)
 	b.ReportMetric(float64(acts)/b.Elapsed().Seconds(), "activities/s")
 	reportPeakRSS(b, reset)
 }
@@ -157,6 +181,7 @@ func BenchmarkReimportWorkload(b *testing.B) {
 	}
 	reset := resetPeakRSS()
 	b.SetBytes(w.bytes)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		rep, err := im.Import(ctx, w.files)
 		if err != nil {
@@ -166,6 +191,7 @@ func BenchmarkReimportWorkload(b *testing.B) {
 			b.Fatalf("re-import: %d new, %d duplicates, want 0 and %d", rep.New, rep.Duplicates, len(w.files))
 		}
 	}
+	reportCPU(b, cpu0, w.bytes)
 	reportPeakRSS(b, reset)
 }
 
@@ -180,6 +206,7 @@ func BenchmarkDecodeWorkload(b *testing.B) {
 			reset := resetPeakRSS()
 			b.SetBytes(w.bytes)
 			var acts atomic.Int64
+			cpu0 := cpuTime()
 			for b.Loop() {
 				var next atomic.Int64
 				var wg sync.WaitGroup
@@ -212,6 +239,7 @@ func BenchmarkDecodeWorkload(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0, w.bytes)
 			b.ReportMetric(float64(acts.Load())/b.Elapsed().Seconds(), "activities/s")
 			reportPeakRSS(b, reset)
 		})

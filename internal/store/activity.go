@@ -173,8 +173,13 @@ func (s *Store) ensureAthlete(ctx context.Context, tx *sql.Tx, athleteID, now in
 func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, athleteID int64, a *rebound.Activity) (int64, error) {
 	if a.SourceSHA256 != "" {
 		var id int64
+		// "source_sha256 <> ''" (true here) lets SQLite use the partial
+		// index activities_source: the planner cannot prove a bound
+		// parameter non-empty, and without it scans all of the athlete's
+		// activities, which made an import quadratic in the history's size
+		// (docs/PERFORMANCE.md).
 		err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT id FROM activities
-			WHERE athlete_id = ? AND source_sha256 = ? AND session_index = ?`),
+			WHERE athlete_id = ? AND source_sha256 = ? AND source_sha256 <> '' AND session_index = ?`),
 			athleteID, a.SourceSHA256, a.SessionIndex).Scan(&id)
 		switch {
 		case err == nil:

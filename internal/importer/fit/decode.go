@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +42,75 @@ import (
 // only what the session lacks. Heart rates a chest strap stored in hr
 // messages (swimming) are merged into the streams where records have none.
 // Record heart rates of 0 bpm mean "no sensor contact" and are dropped.
-func Decode(r io.Reader, now time.Time) (acts []*rebound.Activity, err error) {
+//
+// Decode reads the whole file into memory and decodes it with the fast path
+// (fast.go), which gives way to muktihari/fit's general decoder on anything
+// it does not handle; both give the same result (differential_test.go).
+func Decode(r io.Reader, now time.Time) ([]*rebound.Activity, error) {
+	data, err := readAll(r)
+	if err != nil {
+		// Let the general decoder meet the same bytes and the same error,
+		// and word it.
+		return decodeGeneral(io.MultiReader(bytes.NewReader(data), errReader{err}), now)
+	}
+	return DecodeBytes(data, now)
+}
+
+// DecodeBytes is Decode of a file already in memory.
+func DecodeBytes(data []byte, now time.Time) ([]*rebound.Activity, error) {
+	if acts, ok, err := decodeFast(data, now); ok {
+		return acts, err
+	}
+	return decodeGeneral(bytes.NewReader(data), now)
+}
+
+// decodeFast is the fast path; ok is false when the general decoder must
+// decode the file instead (see walkFast).
+func decodeFast(data []byte, now time.Time) (acts []*rebound.Activity, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			acts, ok, err = nil, false, nil // the general decoder words it
+		}
+	}()
+	acc := newAccumulator()
+	if walkFast(data, acc) != "" {
+		return nil, false, nil
+	}
+	acts, err = acc.build(now)
+	return acts, true, err
+}
+
+// readAll is io.ReadAll, sized up front when r knows its length (the
+// importer passes a *bytes.Reader).
+func readAll(r io.Reader) ([]byte, error) {
+	size := 512
+	if l, ok := r.(interface{ Len() int }); ok {
+		size = l.Len() + 1 // +1: room to see io.EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+// errReader returns err forever.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// decodeGeneral is Decode with muktihari/fit's decoder in streaming
+// listener mode: the reference the fast path must agree with.
+func decodeGeneral(r io.Reader, now time.Time) (acts []*rebound.Activity, err error) {
 	defer func() {
 		// muktihari/fit is fuzzed upstream, but a runner's file must never
 		// crash an import run: a decoder panic becomes an internal error.

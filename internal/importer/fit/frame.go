@@ -25,6 +25,7 @@ var crcTable = func() (t [256]uint16) {
 }()
 
 func crcUpdate(crc uint16, p []byte) uint16 {
+	crc, p = crcUpdate16(crc, p) // crc.go: 16 bytes a step
 	for _, b := range p {
 		crc = crc>>8 ^ crcTable[byte(crc)^b]
 	}
