@@ -11,12 +11,13 @@ import (
 
 	"rebound"
 	"rebound/internal/coach"
+	"rebound/internal/importer/fitwellness"
 	"rebound/internal/importer/hrvcsv"
 	"rebound/internal/units"
 )
 
 func (a *app) checkinCommand() *cobra.Command {
-	var date, sleep, weight, pain, notes, csvPath, dateOrder string
+	var date, sleep, weight, pain, notes, csvPath, fitPath, dateOrder string
 	var sleepQ, sore, fatigue, stress, mood, drinks int
 	var rhr, hrv float64
 	var ill bool
@@ -26,18 +27,27 @@ func (a *app) checkinCommand() *cobra.Command {
 		Long: `Record a morning check-in. Every field is optional; entering the same date again
 updates it. Scores are 1–5: sleep quality and mood 5 = very good; soreness,
 fatigue and stress 5 = worst. --csv imports an HRV app's export (date + rMSSD,
-optionally resting HR and sleep): bad rows are reported and skipped, good rows kept.`,
+optionally resting HR and sleep) and --fit a watch's wellness FIT file (HRV status,
+monitoring, sleep, or a short resting RR recording): bad rows are reported and
+skipped, good rows kept. Exercise recordings are never taken as morning HRV.`,
 		Example: `  rebound checkin --sleep 7h30m --sleep-quality 4 --soreness 2 --fatigue 2 --stress 2 --mood 4 --rhr 47 --hrv 68
   rebound checkin --date 2026-07-12 --ill --notes "sore throat"
   rebound checkin --pain "left Achilles, 4/10"
-  rebound checkin --csv ~/Downloads/hrv4training.csv`,
+  rebound checkin --csv ~/Downloads/hrv4training.csv
+  rebound checkin --fit ~/garmin/MONITOR/2026-11-27.fit`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := a.openStore(); err != nil {
 				return err
 			}
+			if csvPath != "" && fitPath != "" {
+				return usagef("give --csv or --fit, not both")
+			}
 			if csvPath != "" {
 				return a.importHRVCSV(csvPath, dateOrder)
+			}
+			if fitPath != "" {
+				return a.importFITWellness(fitPath)
 			}
 			_, loc, err := a.display()
 			if err != nil {
@@ -139,6 +149,7 @@ optionally resting HR and sleep): bad rows are reported and skipped, good rows k
 	fl.StringVar(&pain, "pain", "", `pain: where and how much, e.g. "left Achilles, 4/10"`)
 	fl.StringVar(&notes, "notes", "", "free text")
 	fl.StringVar(&csvPath, "csv", "", "import an HRV app's CSV export (date + rMSSD) instead")
+	fl.StringVar(&fitPath, "fit", "", "import morning HRV, resting HR and sleep from a FIT file (Garmin HRV status, monitoring, sleep, or a resting RR recording)")
 	fl.StringVar(&dateOrder, "date-order", hrvcsv.OrderAuto, "for --csv with dates like 03/04/2026: mdy or dmy")
 	return cmd
 }
@@ -157,12 +168,44 @@ func (a *app) importHRVCSV(path, order string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	saved, skipped := 0, len(res.Errors)
-	for i := range res.CheckIns {
-		ci := res.CheckIns[i]
+	errs := make([]error, len(res.Errors))
+	for i, e := range res.Errors {
+		errs[i] = e
+	}
+	return a.saveWellness(path, res.CheckIns, errs, res.Warnings)
+}
+
+// importFITWellness reads morning HRV, resting HR and sleep from FIT files
+// (Garmin HRV status, monitoring, sleep, or a short resting RR recording).
+func (a *app) importFITWellness(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	_, loc, err := a.display()
+	if err != nil {
+		return err
+	}
+	res, err := fitwellness.Parse(f, loc, rebound.CivilDate(a.now().In(loc)))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	errs := make([]error, len(res.Errors))
+	for i, e := range res.Errors {
+		errs[i] = e
+	}
+	return a.saveWellness(path, res.CheckIns, errs, res.Warnings)
+}
+
+// saveWellness stores check-ins read from a file, merged with the manual
+// check-in of the same morning (the file brings only its measurements), and
+// reports the entries it skipped.
+func (a *app) saveWellness(path string, cis []rebound.CheckIn, bad []error, warnings []string) error {
+	saved := 0
+	for i := range cis {
+		ci := cis[i]
 		ci.AthleteID = rebound.DefaultAthleteID
-		// Merge with a manual check-in of the same morning: the file only
-		// brings the measurements it has.
 		existing, err := a.st.CheckIns(a.ctx, rebound.DefaultAthleteID, ci.Date, ci.Date)
 		if err != nil {
 			return err
@@ -185,18 +228,18 @@ func (a *app) importHRVCSV(path, order string) error {
 		}
 		saved++
 	}
-	for _, w := range res.Warnings {
+	for _, w := range warnings {
 		fmt.Fprintf(a.stderr, "%s: note: %s\n", path, w)
 	}
-	for _, e := range res.Errors {
-		fmt.Fprintf(a.stderr, "%s: line %d: %s\n", path, e.Line, e.Msg)
+	for _, e := range bad {
+		fmt.Fprintf(a.stderr, "%s: %s\n", path, e)
 	}
-	fmt.Fprintf(a.stdout, "%d check-ins imported, %d rows skipped\n", saved, skipped)
+	fmt.Fprintf(a.stdout, "%d check-ins imported, %d rows skipped\n", saved, len(bad))
 	if err := a.refresh(nil); err != nil {
 		return err
 	}
-	if skipped > 0 {
-		return partialError{fmt.Sprintf("%d rows skipped", skipped)}
+	if len(bad) > 0 {
+		return partialError{fmt.Sprintf("%d rows skipped", len(bad))}
 	}
 	return nil
 }

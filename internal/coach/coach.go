@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"rebound"
@@ -283,21 +285,61 @@ func (c *Coach) restingHR(ctx context.Context, now time.Time) (*float64, error) 
 
 // computeLoads measures each activity of todo, reading its streams unless it
 // is fresh. all is every activity (summaries) for the character's recent
-// weeks.
+// weeks. Activities are measured in parallel, one worker per CPU: measuring
+// is pure CPU work on one activity's streams, and a first import measures
+// thousands.
 func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity, fresh map[int64]*rebound.Activity, m *model) (map[int64]rebound.WorkoutLoad, error) {
 	out := make(map[int64]rebound.WorkoutLoad, len(todo))
-	for _, a := range todo {
-		full := fresh[a.ID]
-		if full == nil || (full.Streams == nil && full.SourceFormat != "manual") {
-			var err error
-			if full, err = c.Store.Activity(ctx, c.AthleteID, a.ID, true); err != nil {
-				return nil, fmt.Errorf("measure activity %d: %w", a.ID, err)
+	var mu sync.Mutex
+	jobs := make(chan *rebound.Activity)
+	errs := make(chan error, 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(todo))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range jobs {
+				full := fresh[a.ID]
+				if full == nil || (full.Streams == nil && full.SourceFormat != "manual") {
+					var err error
+					if full, err = c.Store.Activity(ctx, c.AthleteID, a.ID, true); err != nil {
+						select {
+						case errs <- fmt.Errorf("measure activity %d: %w", a.ID, err):
+						default:
+						}
+						cancel()
+						continue
+					}
+				}
+				cp := *full
+				cp.Kind = a.Kind // the runner's tag is authoritative (rebound tag)
+				wl := load.Analyze(&cp, recentBefore(all, &cp, c.Load.RecentDays), m.Profile, m.Calibration, c.Load)
+				wl.ActivityID = a.ID
+				mu.Lock()
+				out[a.ID] = wl
+				mu.Unlock()
 			}
+		}()
+	}
+feed:
+	for _, a := range todo {
+		select {
+		case jobs <- a:
+		case <-ctx.Done():
+			break feed
 		}
-		full.Kind = a.Kind // the runner's tag is authoritative (rebound tag)
-		wl := load.Analyze(full, recentBefore(all, full, c.Load.RecentDays), m.Profile, m.Calibration, c.Load)
-		wl.ActivityID = a.ID
-		out[a.ID] = wl
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return nil, err
+	default:
+	}
+	if err := ctx.Err(); err != nil && len(out) < len(todo) {
+		return nil, err
 	}
 	return out, nil
 }

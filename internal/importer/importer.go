@@ -317,7 +317,7 @@ func decodeData(data []byte, now time.Time, depth int) (Format, []*rebound.Activ
 	var err error
 	switch format {
 	case FormatFIT:
-		acts, err = fit.Decode(bytes.NewReader(data), now)
+		acts, err = fit.DecodeBytes(data, now)
 	case FormatGPX:
 		acts, err = gpx.Decode(bytes.NewReader(data), now)
 	case FormatTCX:
