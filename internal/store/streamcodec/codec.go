@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"sync"
 
 	"rebound"
 )
@@ -175,10 +176,11 @@ func encode(s *rebound.Streams, level int) ([]byte, error) {
 	out.Write(magic[:])
 	out.WriteByte(Version)
 	out.Write([]byte{0, 0, 0, 0}) // CRC, set below
-	zw, err := flate.NewWriter(&out, level)
+	zw, err := flateWriter(&out, level)
 	if err != nil {
 		return nil, fmt.Errorf("streamcodec: %w", err)
 	}
+	defer releaseFlate(zw, level)
 	if _, err := zw.Write(raw.Bytes()); err != nil {
 		return nil, fmt.Errorf("streamcodec: %w", err)
 	}
@@ -352,5 +354,27 @@ func Quantize(s *rebound.Streams) {
 				vals[i] = float64(int64(q)) / scale
 			}
 		}
+	}
+}
+
+// speedWriters recycles BestSpeed compressors: a flate.Writer holds about
+// 1 MB of state, and allocating one per activity was a measurable share of
+// import time (docs/PERFORMANCE.md). A sync.Pool is safe for the parallel
+// callers and holds no data between uses (Reset before each).
+var speedWriters sync.Pool
+
+func flateWriter(w io.Writer, level int) (*flate.Writer, error) {
+	if level == flate.BestSpeed {
+		if zw, ok := speedWriters.Get().(*flate.Writer); ok {
+			zw.Reset(w)
+			return zw, nil
+		}
+	}
+	return flate.NewWriter(w, level)
+}
+
+func releaseFlate(zw *flate.Writer, level int) {
+	if level == flate.BestSpeed {
+		speedWriters.Put(zw)
 	}
 }
