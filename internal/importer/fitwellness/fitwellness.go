@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"rebound/internal/importer/fit"
 	"sort"
 	"time"
 
@@ -127,7 +128,7 @@ func Parse(r io.Reader, loc *time.Location, latest time.Time) (res *Result, err 
 	case len(data) == 0:
 		return nil, rebound.Errorf(rebound.EInvalid, "empty file: not a FIT file")
 	}
-	integrity := checkSequences(data)
+	integrity := fit.CheckSequences(data)
 	l := &listener{}
 	dec := decoder.New(bytes.NewReader(data), decoder.WithMesgListener(l), decoder.WithBroadcastOnly(),
 		decoder.WithNoComponentExpansion(), decoder.WithIgnoreChecksum())
@@ -149,9 +150,9 @@ func Parse(r io.Reader, loc *time.Location, latest time.Time) (res *Result, err 
 			reason = err.Error()
 		case seq > len(integrity):
 			reason = "truncated" // cannot happen: the decoder read the whole sequence
-		case integrity[seq-1] == seqBadHeaderCRC:
+		case integrity[seq-1] == fit.IntegrityBadHeaderCRC:
 			reason = "file header checksum mismatch: the file is corrupt"
-		case integrity[seq-1] == seqBadCRC:
+		case integrity[seq-1] == fit.IntegrityBadCRC:
 			reason = "file checksum mismatch: the file is corrupt"
 		}
 		if reason == "" {

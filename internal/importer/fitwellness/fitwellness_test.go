@@ -3,6 +3,7 @@ package fitwellness
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/muktihari/fit/kit/hash/crc16"
 	"os"
 	"path/filepath"
 	"strings"
@@ -604,7 +605,7 @@ func FuzzParse(f *testing.F) {
 }
 
 // fixCRCs returns a copy of data with each whole sequence's header and file
-// CRC recomputed (see checkSequences).
+// CRC recomputed (see fit.CheckSequences).
 func fixCRCs(data []byte) []byte {
 	out := append([]byte{}, data...)
 	for b := out; len(b) >= 14; {
@@ -658,4 +659,12 @@ func checkParse(t *testing.T, data []byte) {
 	if len(res.Errors) > maxErrors+1 {
 		t.Fatalf("%d entry errors", len(res.Errors))
 	}
+}
+
+// crc is the FIT CRC-16 by muktihari/fit's implementation, independent of
+// the one under test.
+func crc(b []byte) uint16 {
+	h := crc16.New()
+	_, _ = h.Write(b)
+	return h.Sum16()
 }
