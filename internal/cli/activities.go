@@ -60,7 +60,7 @@ func (a *app) activitiesCommand() *cobra.Command {
 			fmt.Fprintln(tw, "ID\tDATE\tSPORT\tDISTANCE\tTIME\tPACE\tAVG HR\tNAME")
 			for _, act := range acts {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", act.ID,
-					localStart(act, loc).Format("2006-01-02 15:04"), act.Sport, sys.Distance(act.DistanceM),
+					act.LocalStart().Format("2006-01-02 15:04"), act.Sport, sys.Distance(act.DistanceM),
 					units.Duration(act.MovingS), sys.Pace(act.AvgSpeedMPS), hr(act.AvgHeartRateBPM), act.Name)
 			}
 			return tw.Flush()
@@ -69,12 +69,6 @@ func (a *app) activitiesCommand() *cobra.Command {
 	cmd.Flags().StringVar(&since, "since", "", "only activities on or after this local date (YYYY-MM-DD)")
 	cmd.Flags().IntVar(&limit, "limit", 0, "only the newest N activities (0: all)")
 	return cmd
-}
-
-// localStart is the start at the activity's own recorded offset: the wall
-// clock the runner saw, even when they have since moved time zones.
-func localStart(act *rebound.Activity, _ *time.Location) time.Time {
-	return act.LocalStart()
 }
 
 func hr(v *float64) string {
