@@ -108,7 +108,18 @@ type decoded struct {
 	result FileResult
 	sha    string
 	acts   []*rebound.Activity
-	known  bool // the file's SHA-256 was already imported
+	blobs  [][]byte // acts' stream blobs from encodingStore.PrepareStreams, or nil
+	known  bool     // the file's SHA-256 was already imported
+}
+
+// encodingStore is a store that can encode an activity's streams apart from
+// storing it (*store.Store). The decode workers then encode in parallel and
+// the single writer only inserts the bytes: encoding was 2 of the writer's
+// 3.6 CPU-s on the reference workload (docs/PERFORMANCE.md). Other stores get
+// plain AddActivities.
+type encodingStore interface {
+	PrepareStreams(a *rebound.Activity) ([]byte, error)
+	AddActivitiesEncoded(ctx context.Context, athleteID int64, acts []*rebound.Activity, blobs [][]byte) ([]rebound.AddResult, error)
 }
 
 // Import imports every file under paths. It returns an error only when the
@@ -241,6 +252,16 @@ func (im *Importer) decode(ctx context.Context, j job) decoded {
 		}
 	}
 	d.acts = acts
+	if es, ok := im.store.(encodingStore); ok {
+		d.blobs = make([][]byte, len(acts))
+		for i, a := range acts {
+			// On an error the blob stays nil: the store encodes again and
+			// reports it with the activity named, as AddActivities does.
+			if b, err := es.PrepareStreams(a); err == nil {
+				d.blobs[i] = b
+			}
+		}
+	}
 	return d
 }
 
@@ -263,7 +284,14 @@ func (im *Importer) commit(ctx context.Context, d *decoded, rep *Report) error {
 		rep.Duplicates++
 		return nil
 	}
-	res, err := im.store.AddActivities(ctx, im.opt.AthleteID, d.acts)
+	var res []rebound.AddResult
+	var err error
+	if es, ok := im.store.(encodingStore); ok && d.blobs != nil {
+		res, err = es.AddActivitiesEncoded(ctx, im.opt.AthleteID, d.acts, d.blobs)
+	} else {
+		res, err = im.store.AddActivities(ctx, im.opt.AthleteID, d.acts)
+	}
+	d.blobs = nil // the writer holds decoded jobs no longer than needed
 	if err != nil {
 		d.result.Status = StatusFailed
 		d.result.Error = Describe(err)

@@ -101,6 +101,40 @@ var lapCols = []string{
 // input (a nil activity, a missing start time, non-finite numbers, ragged
 // streams) fails the whole call with EInvalid, naming the activity.
 func (s *Store) AddActivities(ctx context.Context, athleteID int64, acts []*rebound.Activity) ([]rebound.AddResult, error) {
+	return s.addActivities(ctx, athleteID, acts, nil)
+}
+
+// PrepareStreams quantises a.Streams in place, as AddActivities would, and
+// returns the blob AddActivities would store for them (nil when a has no
+// streams). It touches no database and is safe to call from many goroutines
+// at once, so an importer can encode in its decode workers and hand the
+// blobs to AddActivitiesEncoded, taking the encoding (2 of the writer's 3.6
+// CPU-s on the reference workload, docs/PERFORMANCE.md) off the single
+// writer. Streams that cannot be encoded are an error here and again, with
+// the activity named, in AddActivities.
+func (s *Store) PrepareStreams(a *rebound.Activity) ([]byte, error) {
+	if a == nil || a.Streams == nil {
+		return nil, nil
+	}
+	// The caller's streams become exactly what a later read returns, so
+	// figures computed from them now equal those computed after a read.
+	streamcodec.Quantize(a.Streams)
+	return streamcodec.Encode(a.Streams)
+}
+
+// AddActivitiesEncoded is AddActivities with stream blobs already made by
+// PrepareStreams: blobs[i] must be PrepareStreams(acts[i]) with acts[i]
+// unchanged since, or nil to have the streams quantised and encoded here.
+// blobs may be shorter than acts (missing entries count as nil). The bytes
+// stored are the same either way.
+func (s *Store) AddActivitiesEncoded(ctx context.Context, athleteID int64, acts []*rebound.Activity, blobs [][]byte) ([]rebound.AddResult, error) {
+	if len(blobs) > len(acts) {
+		return nil, rebound.Errorf(rebound.EInvalid, "%d stream blobs for %d activities", len(blobs), len(acts))
+	}
+	return s.addActivities(ctx, athleteID, acts, blobs)
+}
+
+func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebound.Activity, blobs [][]byte) ([]rebound.AddResult, error) {
 	if athleteID <= 0 {
 		return nil, rebound.Errorf(rebound.EInvalid, "athlete id %d is not positive", athleteID)
 	}
@@ -117,11 +151,9 @@ func (s *Store) AddActivities(ctx context.Context, athleteID int64, acts []*rebo
 	if err := s.ensureAthlete(ctx, tx, athleteID, now); err != nil {
 		return nil, err
 	}
-	lapStmt, err := tx.PrepareContext(ctx, s.d.insert("laps", lapCols, ""))
-	if err != nil {
-		return nil, s.d.translate(err, "prepare lap insert")
-	}
-	defer lapStmt.Close()
+	// Statements of this transaction, from the store's prepared ones (see
+	// writeStmts); they are closed with tx.
+	st := s.txStmts(ctx, tx)
 
 	res := make([]rebound.AddResult, len(acts))
 	for i, a := range acts {
@@ -129,13 +161,11 @@ func (s *Store) AddActivities(ctx context.Context, athleteID int64, acts []*rebo
 			return nil, rebound.Errorf(rebound.EInvalid, "activity %d of %d%s: %s", i+1, len(acts), describe(a), err)
 		}
 		if a.SourceSHA256 != "" {
-			q := s.d.upsert("imported_sources", []string{"athlete_id", "sha256"},
-				[]string{"athlete_id", "sha256", "file_name", "imported_at_ms"}, nil)
-			if _, err := tx.ExecContext(ctx, q, athleteID, a.SourceSHA256, a.SourceFile, now); err != nil {
-				return nil, s.d.translate(err, "record source")
+			if _, err := st.source.ExecContext(ctx, athleteID, a.SourceSHA256, a.SourceFile, now); err != nil {
+				return nil, s.stmtErr(ctx, err, "record source")
 			}
 		}
-		dup, err := s.findDuplicate(ctx, tx, athleteID, a)
+		dup, err := s.findDuplicate(ctx, st, athleteID, a)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +173,11 @@ func (s *Store) AddActivities(ctx context.Context, athleteID int64, acts []*rebo
 			res[i] = rebound.AddResult{ID: dup, Duplicate: true, DuplicateOf: dup}
 			continue
 		}
-		id, err := s.insertActivity(ctx, tx, lapStmt, athleteID, a, now)
+		var blob []byte
+		if i < len(blobs) {
+			blob = blobs[i]
+		}
+		id, err := s.insertActivity(ctx, st, athleteID, a, blob, now)
 		if err != nil {
 			return nil, fmt.Errorf("activity %d of %d%s: %w", i+1, len(acts), describe(a), err)
 		}
@@ -160,41 +194,44 @@ func (s *Store) AddActivities(ctx context.Context, athleteID int64, acts []*rebo
 	return res, nil
 }
 
+// txStmts returns the store's prepared write statements bound to tx.
+// Tx.StmtContext does not fail: an error shows up when the statement runs.
+func (s *Store) txStmts(ctx context.Context, tx *sql.Tx) *writeStmts {
+	return &writeStmts{
+		source:       tx.StmtContext(ctx, s.w.source),
+		dupSource:    tx.StmtContext(ctx, s.w.dupSource),
+		dupWorkout:   tx.StmtContext(ctx, s.w.dupWorkout),
+		activity:     tx.StmtContext(ctx, s.w.activity),
+		lap:          tx.StmtContext(ctx, s.w.lap),
+		activityData: tx.StmtContext(ctx, s.w.activityData),
+	}
+}
+
 // ensureAthlete creates the athlete's row on first use.
 func (s *Store) ensureAthlete(ctx context.Context, tx *sql.Tx, athleteID, now int64) error {
-	q := s.d.upsert("athletes", []string{"athlete_id"}, []string{"athlete_id", "created_at_ms"}, nil)
-	if _, err := tx.ExecContext(ctx, q, athleteID, now); err != nil {
-		return s.d.translate(err, "create athlete")
+	if _, err := tx.StmtContext(ctx, s.w.athlete).ExecContext(ctx, athleteID, now); err != nil {
+		return s.stmtErr(ctx, err, "create athlete")
 	}
 	return nil
 }
 
 // findDuplicate returns the ID of the stored activity a duplicates, or 0.
-func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, athleteID int64, a *rebound.Activity) (int64, error) {
+func (s *Store) findDuplicate(ctx context.Context, st *writeStmts, athleteID int64, a *rebound.Activity) (int64, error) {
 	if a.SourceSHA256 != "" {
 		var id int64
-		// "source_sha256 <> ''" (true here) lets SQLite use the partial
-		// index activities_source: the planner cannot prove a bound
-		// parameter non-empty, and without it scans all of the athlete's
-		// activities, which made an import quadratic in the history's size
-		// (docs/PERFORMANCE.md).
-		err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT id FROM activities
-			WHERE athlete_id = ? AND source_sha256 = ? AND source_sha256 <> '' AND session_index = ?`),
-			athleteID, a.SourceSHA256, a.SessionIndex).Scan(&id)
+		err := st.dupSource.QueryRowContext(ctx, athleteID, a.SourceSHA256, a.SessionIndex).Scan(&id)
 		switch {
 		case err == nil:
 			return id, nil
 		case !errors.Is(err, sql.ErrNoRows):
-			return 0, s.d.translate(err, "look up source")
+			return 0, s.stmtErr(ctx, err, "look up source")
 		}
 	}
 	w := rebound.SameWorkoutWindow.Milliseconds()
 	start := ms(a.StartTime)
-	rows, err := tx.QueryContext(ctx, s.d.rebind(activitySelect+`
-		WHERE athlete_id = ? AND start_time_ms BETWEEN ? AND ? ORDER BY id`),
-		athleteID, start-w, start+w)
+	rows, err := st.dupWorkout.QueryContext(ctx, athleteID, start-w, start+w)
 	if err != nil {
-		return 0, s.d.translate(err, "look up same workout")
+		return 0, s.stmtErr(ctx, err, "look up same workout")
 	}
 	defer rows.Close()
 	var best int64
@@ -202,7 +239,7 @@ func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, athleteID int64, 
 	for rows.Next() {
 		c, err := scanActivity(rows)
 		if err != nil {
-			return 0, s.d.translate(err, "look up same workout")
+			return 0, s.stmtErr(ctx, err, "look up same workout")
 		}
 		if !rebound.SameWorkout(a, c) {
 			continue
@@ -213,49 +250,58 @@ func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, athleteID int64, 
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, s.d.translate(err, "look up same workout")
+		return 0, s.stmtErr(ctx, err, "look up same workout")
 	}
 	return best, nil
 }
 
-func (s *Store) insertActivity(ctx context.Context, tx *sql.Tx, lapStmt *sql.Stmt, athleteID int64, a *rebound.Activity, now int64) (int64, error) {
-	cols := append(slices.Clone(activityCols[1:]), "created_at_ms")
+// insertActivity inserts a with its laps and streams; blob, when not nil,
+// is PrepareStreams(a).
+func (s *Store) insertActivity(ctx context.Context, st *writeStmts, athleteID int64, a *rebound.Activity, blob []byte, now int64) (int64, error) {
 	args := append([]any{athleteID}, activityArgs(a)...)
 	args = append(args, now)
 	var id int64
-	if err := tx.QueryRowContext(ctx, s.d.insert("activities", cols, "id"), args...).Scan(&id); err != nil {
-		return 0, s.d.translate(err, "insert activity")
+	if err := st.activity.QueryRowContext(ctx, args...).Scan(&id); err != nil {
+		return 0, s.stmtErr(ctx, err, "insert activity")
 	}
 	for i, l := range a.Laps {
-		_, err := lapStmt.ExecContext(ctx, id, athleteID, i, l.Index, ms(l.StartTime),
+		_, err := st.lap.ExecContext(ctx, id, athleteID, i, l.Index, ms(l.StartTime),
 			l.ElapsedS, l.MovingS, l.DistanceM,
 			nullable(l.AvgHeartRateBPM), nullable(l.MaxHeartRateBPM), l.AvgSpeedMPS, nullable(l.AvgCadenceSPM))
 		if err != nil {
-			return 0, s.d.translate(err, fmt.Sprintf("insert lap %d", i+1))
+			return 0, s.stmtErr(ctx, err, fmt.Sprintf("insert lap %d", i+1))
 		}
 	}
 	if a.Streams != nil {
-		// The caller's streams become exactly what a later read returns, so
-		// figures computed from them now equal those computed after a read.
-		streamcodec.Quantize(a.Streams)
-		blob, err := streamcodec.Encode(a.Streams)
-		if err != nil {
-			return 0, err
+		if blob == nil {
+			var err error
+			if blob, err = s.PrepareStreams(a); err != nil {
+				return 0, err
+			}
 		}
-		q := s.d.insert("activity_streams", []string{"activity_id", "athlete_id", "codec", "samples", "data"}, "")
-		if _, err := tx.ExecContext(ctx, q, id, athleteID, streamcodec.Version, a.Streams.Len(), blob); err != nil {
-			return 0, s.d.translate(err, "insert streams")
+		if _, err := st.activityData.ExecContext(ctx, id, athleteID, streamcodec.Version, a.Streams.Len(), blob); err != nil {
+			return 0, s.stmtErr(ctx, err, "insert streams")
 		}
 	}
 	return id, nil
+}
+
+// stmtErr translates err from one of a transaction's prepared statements.
+// When ctx ends, database/sql rolls the transaction back and closes its
+// statements, so the next one fails with "statement is closed": report the
+// context's error instead, as a call without a prepared statement does.
+func (s *Store) stmtErr(ctx context.Context, err error, doing string) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = cerr
+	}
+	return s.d.translate(err, doing)
 }
 
 // HasSource reports whether a file with this SHA-256 was already imported
 // for the athlete, whether or not any of its activities was stored.
 func (s *Store) HasSource(ctx context.Context, athleteID int64, sha256 string) (bool, error) {
 	var n int
-	err := s.rdb.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM imported_sources
-		WHERE athlete_id = ? AND sha256 = ?`), athleteID, sha256).Scan(&n)
+	err := s.hasSource.QueryRowContext(ctx, athleteID, sha256).Scan(&n)
 	if err != nil {
 		return false, s.d.translate(err, "look up source")
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ type Store struct {
 	db  *sql.DB // writes (and migrations)
 	rdb *sql.DB // reads; the same pool as db where the database needs no split
 	d   *dialect
+	w   *writeStmts // prepared once on db; see prepareWrites
+	// hasSource is HasSource's query, prepared once on rdb: an import asks
+	// it for every file, from every decode worker (see writeStmts for why).
+	hasSource *sql.Stmt
 
 	applied int // migrations applied by Open, for tests
 }
@@ -140,6 +145,9 @@ func openSQLite(ctx context.Context, path string, o options) (_ *Store, err erro
 	if err := s.migrate(ctx, o.migrate); err != nil {
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
+	if err := s.prepareWrites(ctx); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
 	if created {
 		// Training and health data: readable by the user only. SQLite
 		// gives the -wal and -shm files the database file's permissions.
@@ -153,6 +161,10 @@ func openSQLite(ctx context.Context, path string, o options) (_ *Store, err erro
 	}
 	s.rdb.SetMaxOpenConns(o.readConns)
 	s.rdb.SetMaxIdleConns(o.readConns)
+	if s.hasSource, err = s.rdb.PrepareContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM imported_sources
+		WHERE athlete_id = ? AND sha256 = ?`)); err != nil {
+		return nil, fmt.Errorf("store: %s: prepare source lookup: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -197,6 +209,12 @@ func (s *Store) migrate(ctx context.Context, apply bool) error {
 // Close closes the database. Further use of s fails.
 func (s *Store) Close() error {
 	var errs []error
+	if s.w != nil {
+		errs = append(errs, s.w.close()) // idempotent; s.w stays for a clean "closed" error
+	}
+	if s.hasSource != nil {
+		errs = append(errs, s.hasSource.Close())
+	}
 	if s.rdb != nil && s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())
 	}
@@ -237,4 +255,66 @@ func (s *Store) writeTx(ctx context.Context) (*sql.Tx, error) {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
 	return tx, nil
+}
+
+// writeStmts are the hot statements of AddActivities, prepared once per
+// store on the write pool. modernc.org/sqlite parses an SQL string on every
+// ExecContext/QueryContext, and for an import that re-parsing was 0.65 of
+// the writer's 3.6 CPU-s (docs/PERFORMANCE.md, "Where the time goes now").
+// The write pool has exactly one connection that never expires, so each
+// statement is prepared on it once and tx.StmtContext reuses it in every
+// transaction (database/sql re-prepares by itself if the connection is ever
+// replaced).
+type writeStmts struct {
+	athlete      *sql.Stmt // ensureAthlete
+	source       *sql.Stmt // record an imported file's SHA-256
+	dupSource    *sql.Stmt // findDuplicate by source
+	dupWorkout   *sql.Stmt // findDuplicate by start time window
+	activity     *sql.Stmt // insert an activity, returning its id
+	lap          *sql.Stmt
+	activityData *sql.Stmt // insert an activity's stream blob
+}
+
+// prepareWrites prepares s.w on s.db; call it after the migrations.
+func (s *Store) prepareWrites(ctx context.Context) error {
+	w := &writeStmts{}
+	for _, p := range []struct {
+		st *(*sql.Stmt)
+		q  string
+	}{
+		{&w.athlete, s.d.upsert("athletes", []string{"athlete_id"}, []string{"athlete_id", "created_at_ms"}, nil)},
+		{&w.source, s.d.upsert("imported_sources", []string{"athlete_id", "sha256"},
+			[]string{"athlete_id", "sha256", "file_name", "imported_at_ms"}, nil)},
+		// "source_sha256 <> ''" (true where it is used) lets SQLite use the
+		// partial index activities_source: the planner cannot prove a bound
+		// parameter non-empty, and without it scans all of the athlete's
+		// activities, which made an import quadratic in the history's size
+		// (docs/PERFORMANCE.md).
+		{&w.dupSource, s.d.rebind(`SELECT id FROM activities
+			WHERE athlete_id = ? AND source_sha256 = ? AND source_sha256 <> '' AND session_index = ?`)},
+		{&w.dupWorkout, s.d.rebind(activitySelect + `
+			WHERE athlete_id = ? AND start_time_ms BETWEEN ? AND ? ORDER BY id`)},
+		{&w.activity, s.d.insert("activities", append(slices.Clone(activityCols[1:]), "created_at_ms"), "id")},
+		{&w.lap, s.d.insert("laps", lapCols, "")},
+		{&w.activityData, s.d.insert("activity_streams", []string{"activity_id", "athlete_id", "codec", "samples", "data"}, "")},
+	} {
+		st, err := s.db.PrepareContext(ctx, p.q)
+		if err != nil {
+			w.close()
+			return fmt.Errorf("prepare %q: %w", p.q, err)
+		}
+		*p.st = st
+	}
+	s.w = w
+	return nil
+}
+
+func (w *writeStmts) close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{w.athlete, w.source, w.dupSource, w.dupWorkout, w.activity, w.lap, w.activityData} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
