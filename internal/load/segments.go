@@ -2,6 +2,7 @@ package load
 
 import (
 	"math"
+	"sort"
 
 	"rebound"
 )
@@ -190,21 +191,40 @@ func surgeRanges(v []float64, p Params) [][2]int {
 }
 
 // contextMedian is, per second, the median moving speed over ±half seconds,
-// evaluated every 10 s and held in between (a 3-min median moves slowly;
-// this keeps it O(n·half/10·log half)).
+// evaluated every 10 s and held in between (a 3-min median moves slowly).
+// The window is kept sorted and slid by inserting and removing the samples
+// that enter and leave it, instead of sorting it afresh at every step: the
+// same medians, about ten times less work on a long run.
 func contextMedian(v []float64, half int, p Params) []float64 {
 	n := len(v)
 	out := make([]float64, n)
-	buf := make([]float64, 0, 2*half+1)
+	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
+	win := make([]float64, 0, 2*half+1) // the moving samples of [lo, hi], sorted
+	lo, hi := 0, -1
 	const step = 10
 	for c := 0; c < n; c += step {
-		buf = buf[:0]
-		for j := max(0, c-half); j <= min(n-1, c+half); j++ {
-			if !math.IsNaN(v[j]) && v[j] >= p.MovingSpeedMPS {
-				buf = append(buf, v[j])
+		for nhi := min(n-1, c+half); hi < nhi; {
+			hi++
+			if x := v[hi]; moving(x) {
+				i := sort.SearchFloat64s(win, x)
+				win = append(win, 0)
+				copy(win[i+1:], win[i:])
+				win[i] = x
 			}
 		}
-		m := median(buf)
+		for nlo := max(0, c-half); lo < nlo; lo++ {
+			if x := v[lo]; moving(x) {
+				i := sort.SearchFloat64s(win, x)
+				win = append(win[:i], win[i+1:]...)
+			}
+		}
+		m := math.NaN()
+		if k := len(win); k > 0 {
+			m = win[k/2]
+			if k%2 == 0 {
+				m = (win[k/2-1] + win[k/2]) / 2
+			}
+		}
 		for k := c; k < min(n, c+step); k++ {
 			out[k] = m
 		}
