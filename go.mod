@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/arran4/golang-ical v0.3.4
 	github.com/google/go-cmp v0.7.0
+	github.com/klauspost/compress v1.20.4
 	github.com/muktihari/fit v0.26.1
 	github.com/pressly/goose/v3 v3.30.0
 	github.com/schollz/progressbar/v3 v3.19.1

@@ -319,43 +319,89 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// BenchmarkEncode reports blob size and time per sample for a 1-hour run at
-// several DEFLATE levels (Encode uses BestSpeed).
+// benchSamples is the 1-hour run the benchmarks code: 3,600 samples in 9
+// channels. MB/s counts its float64 samples (3600·9·8 bytes = 259.2 kB).
+const benchSamples = 3600
+
+// reportCodec adds the metrics the benchmarks share: blob bytes per sample,
+// ns per sample and CPU time per op (user + system, all threads, so GC
+// included), which varies less than wall time on a shared machine.
+func reportCodec(b *testing.B, blobLen int, cpu0 int64) {
+	b.ReportMetric(float64(blobLen)/benchSamples, "bytes/sample")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchSamples, "ns/sample")
+	if c := cpuTime(); c > 0 {
+		b.ReportMetric(float64(c-cpu0)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// BenchmarkEncode compares Encode ("new", LZ77 level lzLevel on repetitive
+// channels) with other LZ77 levels and with the previous codec ("old":
+// stdlib compress/flate BestSpeed over the whole payload, ref_test.go). The
+// streams are quantised first, as the store encodes them (PrepareStreams).
 func BenchmarkEncode(b *testing.B) {
-	s := run1h(3600)
-	for _, lv := range []struct {
-		name  string
-		level int
-	}{{"none", flate.NoCompression}, {"BestSpeed", flate.BestSpeed}, {"Default", flate.DefaultCompression}, {"BestCompression", flate.BestCompression}} {
-		b.Run(lv.name, func(b *testing.B) {
+	s := run1h(benchSamples)
+	Quantize(s)
+	for _, c := range []struct {
+		name string
+		enc  func(*rebound.Streams) ([]byte, error)
+	}{
+		{"old", func(s *rebound.Streams) ([]byte, error) { return refEncode(s, flate.BestSpeed) }},
+		{"new", Encode},
+		{"new-lz1", func(s *rebound.Streams) ([]byte, error) { return encode(s, 1) }},
+		{"new-lz6", func(s *rebound.Streams) ([]byte, error) { return encode(s, 6) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(benchSamples * int64(len(s.Channels())) * 8)
 			b.ReportAllocs()
 			var size int
+			cpu0 := cpuTime()
 			for b.Loop() {
-				out, err := encode(s, lv.level)
+				out, err := c.enc(s)
 				if err != nil {
 					b.Fatal(err)
 				}
 				size = len(out)
 			}
-			b.ReportMetric(float64(size)/3600, "bytes/sample")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/3600, "ns/sample")
+			reportCodec(b, size, cpu0)
 		})
 	}
 }
 
+// BenchmarkDecode: the previous decoder on its blob ("old"), Decode on
+// Encode's blob ("new") and Decode on a blob of the previous encoder
+// ("new-of-old", a store written before the change).
 func BenchmarkDecode(b *testing.B) {
-	blob, err := Encode(run1h(3600))
+	s := run1h(benchSamples)
+	Quantize(s)
+	oldBlob, err := refEncode(s, flate.BestSpeed)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Decode(blob); err != nil {
-			b.Fatal(err)
-		}
+	newBlob, err := Encode(s)
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(float64(len(blob))/3600, "bytes/sample")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/3600, "ns/sample")
+	for _, c := range []struct {
+		name string
+		dec  func([]byte, int) (*rebound.Streams, error)
+		blob []byte
+	}{
+		{"old", refDecode, oldBlob},
+		{"new", decode, newBlob},
+		{"new-of-old", decode, oldBlob},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(benchSamples * int64(len(s.Channels())) * 8)
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := c.dec(c.blob, MaxSamples); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCodec(b, len(c.blob), cpu0)
+		})
+	}
 }
 
 func TestQuantizeEqualsRoundTrip(t *testing.T) {

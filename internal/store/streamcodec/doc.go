@@ -10,6 +10,14 @@
 // written as zigzag varints. Slowly changing 1 s series give small deltas,
 // so most samples take one or two bytes before compression.
 //
-// The package imports only the standard library and the domain package; it
-// knows nothing about SQL.
+// Encode compresses each channel's bytes as a DEFLATE segment of its own
+// (github.com/klauspost/compress/flate: Huffman coding alone, or LZ77 where
+// that is smaller), so each channel gets a Huffman table fitted to it; the
+// segments end byte-aligned and concatenate into one ordinary DEFLATE
+// stream. Decode inflates the whole payload and reads the varints from the
+// slice. Blobs written by earlier builds (one compress/flate BestSpeed
+// stream) are the same format and decode unchanged.
+//
+// The package imports only the standard library, klauspost/compress and the
+// domain package; it knows nothing about SQL.
 package streamcodec
