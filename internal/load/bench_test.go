@@ -69,7 +69,41 @@ func BenchmarkAnalyzeLongRun(b *testing.B) {
 	a := runOf(1, t0, s)
 	p := load.DefaultParams()
 	prof := testProfile()
+	c0 := cpuTime()
 	for b.Loop() {
 		load.Analyze(a, nil, prof, load.RPECalibration{}, p)
 	}
+	reportCPU(b, c0)
+}
+
+// yearOfRuns is a synthetic year of 260 runs of 30–100 min with 1 s
+// streams (easy running with hills, surges, some dropouts and GPS jumps),
+// the history ResolveProfile reads after an import.
+func yearOfRuns(end time.Time) []*rebound.Activity {
+	r := rand.New(rand.NewPCG(365, 260))
+	runs := make([]*rebound.Activity, 260)
+	for i := range runs {
+		var ps []piece
+		for range 2 + r.IntN(8) {
+			ps = append(ps, piece{120 + r.IntN(900), 2.6 + 1.8*r.Float64(), 130 + 45*r.Float64(), 0.1 * (r.Float64() - 0.5)})
+		}
+		s := synth(ps, 0.3, 3, uint64(i))
+		addGPSJumps(s, r.IntN(5), uint64(i))
+		runs[i] = runOf(int64(i+1), end.Add(-time.Duration(i)*33*time.Hour), s)
+	}
+	return runs
+}
+
+// BenchmarkResolveProfileYear resolves an athlete who stated nothing from
+// a year of runs: every run's credible HRmax, LTHR effort and best 30-min
+// grade-adjusted speed (no race on record).
+func BenchmarkResolveProfileYear(b *testing.B) {
+	on := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	runs := yearOfRuns(on.Add(-time.Hour))
+	p := load.DefaultParams()
+	c0 := cpuTime()
+	for b.Loop() {
+		load.ResolveProfile(&rebound.Athlete{}, runs, nil, on, p)
+	}
+	reportCPU(b, c0)
 }

@@ -27,7 +27,13 @@ func Character(a *rebound.Activity, wl rebound.WorkoutLoad, recent []*rebound.Ac
 	if a == nil {
 		return "", "", ""
 	}
-	f := features(a, wl, prof, p)
+	return characterOf(a, wl, recent, prof, p, newAnalysis(a.Streams, p))
+}
+
+// characterOf is Character with a's streams already analysed (by Workout,
+// in Analyze).
+func characterOf(a *rebound.Activity, wl rebound.WorkoutLoad, recent []*rebound.Activity, prof Profile, p Params, an *analysis) (character, detail, why string) {
+	f := features(a, wl, prof, p, an)
 	detail = strings.Join(f.details(), ", ")
 	if a.Kind != "" {
 		return a.Kind, detail, "set by you (rebound tag)"
@@ -144,7 +150,7 @@ func (f runFeatures) details() []string {
 	return d
 }
 
-func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Params) runFeatures {
+func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Params, an *analysis) runFeatures {
 	f := runFeatures{fastFinish: wl.FastFinish != nil, surges: len(wl.Surges)}
 	// Intensity share: HR zones when the load came from HR, else pace zones.
 	share := func(z []rebound.ZoneTime, from int) float64 {
@@ -159,34 +165,41 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 	} else if len(wl.PaceZones) == 5 {
 		f.hardShare = share(wl.PaceZones, 2) // T, I, R
 	}
-	s := consistent(a.Streams)
-	if s.Len() == 0 {
+	s := an.s
+	if an.n == 0 {
 		return f
 	}
-	sp := cleanSpeed(s, p)
+	sp := an.speed()
 	var v []float64
 	if sp.hasSpeed {
 		v = sp.mps
-		f.median = movingMedian(v, p)
+		f.median = an.movingMedian()
 	}
 	// Tempo: longest stretch at T pace or faster (grade-adjusted, 30 s
 	// smoothing) or at ≥ 95 % LTHR, dips ≤ 30 s tolerated.
-	var hot []bool
 	thr, lthr := prof.ThresholdSpeedMPS.Value, prof.LTHRBPM.Value
+	var hot []bool
 	if v != nil && thr > 0 {
-		g, _ := gradedSpeed(s, v, p)
-		sm := centredMean(g, 15)
+		g, _ := an.grade()
+		gp := an.gPrefix()
 		tLow := (p.DanielsM + p.DanielsT) / 2 * thr / p.DanielsT
+		mark := an.sc.mark()
+		sm := centredMean(an.sc.floats(len(g)), g, gp, 15)
 		hot = make([]bool, len(sm))
 		for i, x := range sm {
 			hot[i] = !math.IsNaN(x) && x >= tLow
 		}
+		an.sc.release(mark)
 	} else if s.HeartRateBPM != nil && lthr > 0 {
-		sm := centredMean(cleanHR(s.HeartRateBPM, p).bpm, 15)
+		bpm := an.hr().bpm
+		mark := an.sc.mark()
+		hp := newPrefixIn(bpm, an.sc)
+		sm := centredMean(an.sc.floats(len(bpm)), bpm, hp, 15)
 		hot = make([]bool, len(sm))
 		for i, x := range sm {
 			hot[i] = !math.IsNaN(x) && x >= 0.95*lthr
 		}
+		an.sc.release(mark)
 	}
 	for _, r := range stretches(hot, 30) {
 		f.tempoS = math.Max(f.tempoS, float64(r[1]-r[0]+1))
@@ -200,11 +213,15 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 	// Intervals: bouts of IntervalMinWorkS–IntervalMaxWorkS at ≥
 	// (1+IntervalFaster) × median (15 s smoothing, dips ≤ 10 s merged),
 	// excluding the fast finish.
-	sm := centredMean(v, 7)
+	vp := an.speedPrefix()
+	bar := (1 + p.IntervalFaster) * f.median
+	mark := an.sc.mark()
+	sm := centredMean(an.sc.floats(len(v)), v, vp, 7)
 	fast := make([]bool, len(sm))
 	for i, x := range sm {
-		fast[i] = !math.IsNaN(x) && x >= (1+p.IntervalFaster)*f.median
+		fast[i] = !math.IsNaN(x) && x >= bar
 	}
+	an.sc.release(mark)
 	ffStart := len(v)
 	if wl.FastFinish != nil {
 		ffStart = int(wl.FastFinish.StartS)
@@ -218,18 +235,30 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 	if f.intervals < p.IntervalMinReps {
 		f.intervals = 0
 	}
-	// Progression: quarter means of the moving speed rising step by step.
-	var mv []float64
+	// Progression: quarter means of the moving speed rising step by step
+	// (each quarter summed in order, then divided by its length).
+	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
+	nMoving := 0
 	for _, x := range v {
-		if !math.IsNaN(x) && x >= p.MovingSpeedMPS {
-			mv = append(mv, x)
+		if moving(x) {
+			nMoving++
 		}
 	}
-	if len(mv) >= 20*60 {
-		q := len(mv) / 4
+	if nMoving >= 20*60 {
+		q := nMoving / 4
 		var m [4]float64
-		for k := range 4 {
-			m[k] = newPrefix(mv[k*q:(k+1)*q]).mean(0, q)
+		j := 0
+		for _, x := range v {
+			if !moving(x) {
+				continue
+			}
+			if k := j / q; k < 4 {
+				m[k] += x
+			}
+			j++
+		}
+		for k := range m {
+			m[k] /= float64(q)
 		}
 		f.progression = m[3] >= m[0]*(1+p.FastFinishFaster)
 		for k := 1; k < 4; k++ {

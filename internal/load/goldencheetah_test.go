@@ -53,7 +53,7 @@ func TestGoldenCheetahCrossCheck(t *testing.T) {
 				continue
 			}
 			// GoldenCheetah's form over the same (cleaned) samples.
-			h := cleanHR(consistent(act.Streams).HeartRateBPM, p)
+			h := cleanHR(consistent(act.Streams).HeartRateBPM, p, nil)
 			sum, n := 0.0, 0
 			for _, v := range h.bpm {
 				if !math.IsNaN(v) {

@@ -83,8 +83,34 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 		runs = append(runs, act)
 	}
 
+	// Each run's heart rate is cleaned once for both HRmax and LTHR, in
+	// buffers reused from run to run.
+	sc := &scratch{}
+	statedMax, statedLTHR := a.HRMaxBPM != nil && *a.HRMaxBPM > 0, a.LTHRBPM != nil && *a.LTHRBPM > 0
+	type hrMeasures struct {
+		max, lthr float64
+		kind      string
+	}
+	hrm := make([]hrMeasures, len(runs))
+	for i, act := range runs {
+		if statedMax && statedLTHR {
+			break
+		}
+		if act.Streams == nil || act.Streams.HeartRateBPM == nil {
+			continue
+		}
+		sc.reset()
+		h := cleanHR(act.Streams.HeartRateBPM, p, sc)
+		if !statedMax {
+			hrm[i].max = credibleMax(h, p)
+		}
+		if !statedLTHR && isRun(act) {
+			hrm[i].lthr, hrm[i].kind = bestLTHR(h, p, sc)
+		}
+	}
+
 	// HRmax.
-	if a.HRMaxBPM != nil && *a.HRMaxBPM > 0 {
+	if statedMax {
 		prof.HRMaxBPM = Threshold{Value: *a.HRMaxBPM, How: "as stated"}
 	} else {
 		formula, how := p.DefaultHRMaxBPM, fmt.Sprintf("no age given: Rebound's default %.0f bpm", p.DefaultHRMaxBPM)
@@ -93,11 +119,11 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 			how = fmt.Sprintf("%.0f − %.1f·age (Tanaka 2001), age %d", p.HRMaxIntercept, p.HRMaxSlope, *prof.Age)
 		}
 		seen, seenAt := 0.0, ""
-		for _, act := range runs {
+		for i, act := range runs {
 			if act.Streams == nil || act.Streams.HeartRateBPM == nil {
 				continue
 			}
-			if v := credibleMaxHR(act.Streams.HeartRateBPM, p); v > seen {
+			if v := hrm[i].max; v > seen {
 				seen, seenAt = v, act.StartTime.Format("2006-01-02")
 			}
 		}
@@ -125,15 +151,15 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 	}
 
 	// LTHR.
-	if a.LTHRBPM != nil && *a.LTHRBPM > 0 {
+	if statedLTHR {
 		prof.LTHRBPM = Threshold{Value: *a.LTHRBPM, How: "as stated"}
 	} else {
 		best, bestAt, kind := 0.0, "", ""
-		for _, act := range runs {
+		for i, act := range runs {
 			if !isRun(act) || act.Streams == nil || act.Streams.HeartRateBPM == nil {
 				continue
 			}
-			if v, k := bestLTHREffort(act.Streams.HeartRateBPM, p); v > best {
+			if v, k := hrm[i].lthr, hrm[i].kind; v > best {
 				best, bestAt, kind = v, act.StartTime.Format("2006-01-02"), k
 			}
 		}
@@ -182,13 +208,14 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 		if !isRun(act) || act.Streams == nil {
 			continue
 		}
+		sc.reset()
 		st := consistent(act.Streams)
-		sp := cleanSpeed(st, p)
+		sp := cleanSpeed(st, p, sc)
 		if !sp.hasSpeed {
 			continue
 		}
-		g, _ := gradedSpeed(st, sp.mps, p)
-		if v := bestWindowMean(g, int(p.LTHRWindowS)); v > bestS {
+		g, _ := gradedSpeed(st, sp.mps, p, sc)
+		if v := bestWindowMean(g, int(p.LTHRWindowS), sc); v > bestS {
 			bestS, bestAt = v, act.StartTime.Format("2006-01-02")
 		}
 	}
@@ -208,7 +235,11 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 // choice: a sensor locking onto cadence jumps to a plateau and holds it; a
 // real heart climbs to its maximum. 0 when none.
 func credibleMaxHR(raw []float64, p Params) float64 {
-	h := cleanHR(raw, p)
+	return credibleMax(cleanHR(raw, p, nil), p)
+}
+
+// credibleMax is credibleMaxHR of an already cleaned stream.
+func credibleMax(h hrStream, p Params) float64 {
 	if h.valid == 0 {
 		return 0
 	}
@@ -244,9 +275,14 @@ func credibleMaxHR(raw []float64, p Params) float64 {
 // stream has no 30 min; a window counts only with ≥ 90 % of its seconds
 // valid (Rebound's choice: a short dropout must not disqualify a test).
 func bestLTHREffort(raw []float64, p Params) (float64, string) {
-	h := cleanHR(raw, p)
+	return bestLTHR(cleanHR(raw, p, nil), p, nil)
+}
+
+// bestLTHR is bestLTHREffort of an already cleaned stream; buffers come
+// from sc (may be nil).
+func bestLTHR(h hrStream, p Params, sc *scratch) (float64, string) {
 	w, tail := int(p.LTHRWindowS), int(p.LTHRTailS)
-	pr := newPrefix(h.bpm)
+	pr := newPrefixIn(h.bpm, sc)
 	best, bestStart := 0.0, -1
 	for s := 0; s+w <= len(h.bpm); s++ {
 		if pr.count(s, s+w) < w*9/10 {
@@ -259,19 +295,19 @@ func bestLTHREffort(raw []float64, p Params) (float64, string) {
 	if bestStart >= 0 {
 		return pr.mean(bestStart+w-tail, bestStart+w), "mean HR of the last 20 min of the best 30 min"
 	}
-	if v := bestWindowMean(h.bpm, tail); v > 0 {
+	if v := bestWindowMean(h.bpm, tail, sc); v > 0 {
 		return p.LTHR20MinFactor * v, fmt.Sprintf("%.2f × the best 20-min mean HR", p.LTHR20MinFactor)
 	}
 	return 0, ""
 }
 
 // bestWindowMean is the highest mean over w consecutive seconds with ≥ 90 %
-// of them valid; 0 when none.
-func bestWindowMean(x []float64, w int) float64 {
+// of them valid; 0 when none. Buffers come from sc (may be nil).
+func bestWindowMean(x []float64, w int, sc *scratch) float64 {
 	if w <= 0 || len(x) < w {
 		return 0
 	}
-	pr := newPrefix(x)
+	pr := newPrefixIn(x, sc)
 	best := 0.0
 	for s := 0; s+w <= len(x); s++ {
 		if pr.count(s, s+w) < w*9/10 {

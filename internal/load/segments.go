@@ -2,47 +2,40 @@ package load
 
 import (
 	"math"
-	"sort"
+	"slices"
 
 	"rebound"
 )
 
 // detectSegments finds the fast finish and the surges of a run from its
-// cleaned speed v (GPS jumps removed, 5 s median-filtered by cleanSpeed).
+// cleaned speed (an.speed: GPS jumps removed, 5 s median-filtered by
+// cleanSpeed).
 // GPS speed is noisy (±0.3 m/s per second is common), so both work on
 // smoothed speed and then place the edges on the unsmoothed one.
-func detectSegments(s *rebound.Streams, v []float64, p Params) (*rebound.Segment, []rebound.Segment) {
-	med := movingMedian(v, p)
+func detectSegments(an *analysis, p Params) (*rebound.Segment, []rebound.Segment) {
+	v, pr := an.speed().mps, an.speedPrefix()
+	med := an.movingMedian()
 	if math.IsNaN(med) || med <= 0 {
 		return nil, nil
 	}
-	ff := fastFinish(v, med, p)
+	m := an.sc.mark() // the heart-rate prefix of the segments is temporary
+	defer func() { an.sc.release(m); an.hp = prefix{} }()
+	ff := fastFinish(v, pr, med, p)
 	var ffSeg *rebound.Segment
 	ffStart := len(v)
 	if ff != nil {
 		ffStart = ff[0]
-		seg := segment(s, v, ff[0], ff[1])
+		seg := an.segment(ff[0], ff[1])
 		ffSeg = &seg
 	}
 	var surges []rebound.Segment
-	for _, r := range surgeRanges(v, p) {
+	for _, r := range surgeRanges(v, pr, an.speedKeys(), p, an.sc) {
 		if r[1] >= ffStart-int(p.SurgeMinGapS) {
 			continue // part of (or the run-up to) the fast finish
 		}
-		surges = append(surges, segment(s, v, r[0], r[1]))
+		surges = append(surges, an.segment(r[0], r[1]))
 	}
 	return ffSeg, surges
-}
-
-// movingMedian is the median speed of the moving seconds.
-func movingMedian(v []float64, p Params) float64 {
-	buf := make([]float64, 0, len(v))
-	for _, x := range v {
-		if !math.IsNaN(x) && x >= p.MovingSpeedMPS {
-			buf = append(buf, x)
-		}
-	}
-	return median(buf)
 }
 
 // fastFinish returns the [start, end] seconds of the fast finish, or nil.
@@ -54,7 +47,8 @@ func movingMedian(v []float64, p Params) float64 {
 // a crossing); its edges are then moved to the largest step of the raw
 // speed within ±20 s; it must last ≥ FastFinishMinS and average above the
 // threshold.
-func fastFinish(v []float64, med float64, p Params) []int {
+// pr is v's prefix.
+func fastFinish(v []float64, pr prefix, med float64, p Params) []int {
 	last := -1
 	for i := len(v) - 1; i >= 0; i-- {
 		if !math.IsNaN(v[i]) && v[i] >= p.MovingSpeedMPS {
@@ -66,8 +60,10 @@ func fastFinish(v []float64, med float64, p Params) []int {
 		return nil
 	}
 	thr := (1 + p.FastFinishFaster) * med
-	sm := centredMean(v, 15)
-	fast := func(i int) bool { return !math.IsNaN(sm[i]) && sm[i] >= thr }
+	fast := func(i int) bool { // the 30 s centred mean clears the bar
+		sm := pr.centred(v, i, 15)
+		return !math.IsNaN(sm) && sm >= thr
+	}
 	end := -1
 	for i := last; i >= 0 && float64(last-i) <= p.FastFinishTailS; i-- {
 		if fast(i) {
@@ -90,7 +86,6 @@ func fastFinish(v []float64, med float64, p Params) []int {
 			break
 		}
 	}
-	pr := newPrefix(v)
 	start = stepEdge(pr, start, 20, 30, true)
 	if end < last {
 		end = stepEdge(pr, end+1, 20, 30, false) - 1
@@ -134,15 +129,20 @@ func stepEdge(pr prefix, i, reach, w int, up bool) int {
 // a surge; two closer than SurgeMinGapS are one effort, dropped when
 // together they last longer than SurgeMaxS (that is an interval, not a
 // surge).
-func surgeRanges(v []float64, p Params) [][2]int {
+// pr is v's prefix, keys its speed buckets; buffers come from sc.
+func surgeRanges(v []float64, pr prefix, keys []int16, p Params, sc *scratch) [][2]int {
 	n := len(v)
 	if n == 0 {
 		return nil
 	}
-	sm := centredMean(v, 2)
-	base := contextMedian(v, p.SurgeContextS, p)
+	defer sc.release(sc.mark()) // base is temporary
+	base := contextMedian(sc.floats(n), v, keys, p.SurgeContextS)
 	in := func(i int) bool {
-		return !math.IsNaN(sm[i]) && !math.IsNaN(base[i]) && base[i] >= p.MovingSpeedMPS && sm[i] >= (1+p.SurgeFaster)*base[i]
+		if math.IsNaN(base[i]) || base[i] < p.MovingSpeedMPS {
+			return false
+		}
+		sm := pr.centred(v, i, 2) // the 5 s centred mean
+		return !math.IsNaN(sm) && sm >= (1+p.SurgeFaster)*base[i]
 	}
 	var raw [][2]int
 	for i := 0; i < n; {
@@ -159,8 +159,6 @@ func surgeRanges(v []float64, p Params) [][2]int {
 		raw = append(raw, [2]int{i, j})
 		i = j + 1
 	}
-	pr := newPrefix(v)
-	bp := newPrefix(base)
 	var out [][2]int
 	for _, r := range raw {
 		if len(out) > 0 && float64(r[0]-out[len(out)-1][1]-1) < p.SurgeMinGapS {
@@ -169,13 +167,14 @@ func surgeRanges(v []float64, p Params) [][2]int {
 		}
 		out = append(out, r)
 	}
+	baseMean := rangeMeans(base, out)
 	kept := out[:0]
-	for _, r := range out {
+	for k, r := range out {
 		d := float64(r[1] - r[0] + 1)
 		if d < p.SurgeMinS || d > p.SurgeMaxS {
 			continue
 		}
-		if pr.mean(r[0], r[1]+1) < (1+p.SurgeFaster)*bp.mean(r[0], r[1]+1) {
+		if pr.mean(r[0], r[1]+1) < (1+p.SurgeFaster)*baseMean[k] {
 			continue
 		}
 		// The 5 s mean crosses the bar up to 2 s early or late; put the
@@ -190,41 +189,56 @@ func surgeRanges(v []float64, p Params) [][2]int {
 	return kept
 }
 
+// rangeMeans returns, for each [start, end] range (in order, not
+// overlapping), newPrefix(x).mean(start, end+1): the same running sums,
+// taken in one pass up to the last range instead of stored.
+func rangeMeans(x []float64, ranges [][2]int) []float64 {
+	means := make([]float64, len(ranges))
+	s, c := 0.0, 0.0 // sum and count of the finite values of x[:j]
+	j := 0
+	upTo := func(k int) {
+		for ; j < k; j++ {
+			if v := x[j]; !math.IsNaN(v) {
+				s += v
+				c++
+			}
+		}
+	}
+	for i, r := range ranges {
+		upTo(r[0])
+		s0, c0 := s, c
+		upTo(r[1] + 1)
+		means[i] = math.NaN()
+		if c > c0 {
+			means[i] = (s - s0) / (c - c0)
+		}
+	}
+	return means
+}
+
 // contextMedian is, per second, the median moving speed over ±half seconds,
 // evaluated every 10 s and held in between (a 3-min median moves slowly).
-// The window is kept sorted and slid by inserting and removing the samples
-// that enter and leave it, instead of sorting it afresh at every step: the
-// same medians, about ten times less work on a long run.
-func contextMedian(v []float64, half int, p Params) []float64 {
+// keys are v's speed buckets (speedKeys). It writes to out (len(v) long)
+// and returns it.
+//
+// Rather than sorting each window, its moving samples are counted per
+// speed bucket; the median's bucket is found by walking from the previous
+// one, and only the few window samples in it are sorted (see rankWindow):
+// the same medians a sort of each window gives.
+func contextMedian(out, v []float64, keys []int16, half int) []float64 {
 	n := len(v)
-	out := make([]float64, n)
-	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
-	win := make([]float64, 0, 2*half+1) // the moving samples of [lo, hi], sorted
-	lo, hi := 0, -1
+	w := rankWindow{v: v, bucket: keys, hi: -1}
 	const step = 10
 	for c := 0; c < n; c += step {
-		for nhi := min(n-1, c+half); hi < nhi; {
-			hi++
-			if x := v[hi]; moving(x) {
-				i := sort.SearchFloat64s(win, x)
-				win = append(win, 0)
-				copy(win[i+1:], win[i:])
-				win[i] = x
-			}
+		lo, hi := max(0, c-half), min(n-1, c+half)
+		for k := w.lo; k < min(lo, w.hi+1); k++ {
+			w.count(k, -1)
 		}
-		for nlo := max(0, c-half); lo < nlo; lo++ {
-			if x := v[lo]; moving(x) {
-				i := sort.SearchFloat64s(win, x)
-				win = append(win[:i], win[i+1:]...)
-			}
+		for k := max(w.hi+1, lo); k <= hi; k++ {
+			w.count(k, +1)
 		}
-		m := math.NaN()
-		if k := len(win); k > 0 {
-			m = win[k/2]
-			if k%2 == 0 {
-				m = (win[k/2-1] + win[k/2]) / 2
-			}
-		}
+		w.lo, w.hi = lo, hi
+		m := w.median()
 		for k := c; k < min(n, c+step); k++ {
 			out[k] = m
 		}
@@ -232,15 +246,120 @@ func contextMedian(v []float64, half int, p Params) []float64 {
 	return out
 }
 
+// speedBuckets is the number of buckets speedKeys spreads moving speeds
+// over: enough that a bucket holds a handful of a 3-min window's samples.
+const speedBuckets = 4096
+
+// speedKeys returns, per sample of v, its bucket among speedBuckets equal
+// ones between the slowest and the fastest moving speed, or −1 when it is
+// not moving (NaN or below MovingSpeedMPS). The bucket never decreases as
+// the speed increases, so bucket order is value order: every value in a
+// lower bucket is smaller than every value in a higher one.
+func speedKeys(v []float64, p Params) []int16 {
+	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
+	lowest, highest := math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		if moving(x) {
+			lowest, highest = min(lowest, x), max(highest, x)
+		}
+	}
+	scale := 0.0
+	if span := highest - lowest; span > 0 && !math.IsInf(span, 0) {
+		scale = (speedBuckets - 1) / span
+	}
+	keys := make([]int16, len(v))
+	for i, x := range v {
+		if !moving(x) {
+			keys[i] = -1
+			continue
+		}
+		b := 0 // below the first bucket's edge (or NaN, from an infinite speed)
+		if f := (x - lowest) * scale; f >= speedBuckets-1 {
+			b = speedBuckets - 1
+		} else if f > 0 {
+			b = int(f)
+		}
+		keys[i] = int16(b)
+	}
+	return keys
+}
+
+// rankWindow finds order statistics of the moving samples of v[lo..hi]
+// from their counts per speed bucket: the r-th smallest lies in the bucket
+// where the running count passes r, and is found by sorting that bucket's
+// samples only.
+type rankWindow struct {
+	v       []float64
+	bucket  []int16 // speedKeys(v)
+	lo, hi  int     // the window, counted with count
+	size    int     // moving samples in the window
+	cnt     [speedBuckets]int32
+	at      int // the bucket the last search ended in
+	below   int // moving samples of the window in buckets below at
+	pick    []float64
+	pickFor int // the bucket whose samples pick holds, sorted; −1 when stale
+}
+
+// count adds (d = +1) or removes (d = −1) sample i.
+func (w *rankWindow) count(i int, d int32) {
+	b := w.bucket[i]
+	if b < 0 {
+		return
+	}
+	w.cnt[b] += d
+	w.size += int(d)
+	if int(b) < w.at {
+		w.below += int(d)
+	}
+	w.pickFor = -1
+}
+
+// kth is the r-th smallest (from 0) moving value of the window, r < size.
+func (w *rankWindow) kth(r int) float64 {
+	for r < w.below {
+		w.at--
+		w.below -= int(w.cnt[w.at])
+	}
+	for r >= w.below+int(w.cnt[w.at]) {
+		w.below += int(w.cnt[w.at])
+		w.at++
+	}
+	if w.pickFor != w.at {
+		w.pick = w.pick[:0]
+		b, need := int16(w.at), int(w.cnt[w.at])
+		for j := w.lo; len(w.pick) < need; j++ {
+			if w.bucket[j] == b {
+				w.pick = append(w.pick, w.v[j])
+			}
+		}
+		slices.Sort(w.pick)
+		w.pickFor = w.at
+	}
+	return w.pick[r-w.below]
+}
+
+// median is the median of the window's moving values (as median), NaN
+// when there are none.
+func (w *rankWindow) median() float64 {
+	k := w.size
+	if k == 0 {
+		return math.NaN()
+	}
+	m := w.kth(k / 2)
+	if k%2 == 0 {
+		m = (w.kth(k/2-1) + m) / 2
+	}
+	return m
+}
+
 // segment describes seconds [a, b] of a run. Distance is the mean cleaned
 // speed times the duration, so a GPS jump inside does not inflate it.
-func segment(s *rebound.Streams, v []float64, a, b int) rebound.Segment {
-	pr := newPrefix(v)
+func (an *analysis) segment(a, b int) rebound.Segment {
 	d := float64(b - a + 1)
-	sp := pr.mean(a, b+1)
+	sp := an.speedPrefix().mean(a, b+1)
 	seg := rebound.Segment{StartS: float64(a), DurationS: d, SpeedMPS: sp, DistanceM: sp * d}
-	if s != nil && s.HeartRateBPM != nil && len(s.HeartRateBPM) >= b+1 {
-		if hr := newPrefix(s.HeartRateBPM).mean(a, b+1); !math.IsNaN(hr) {
+	if s := an.s; s != nil && s.HeartRateBPM != nil && len(s.HeartRateBPM) >= b+1 {
+		if hr := an.hrPrefix().mean(a, b+1); !math.IsNaN(hr) {
 			seg.AvgHRBPM = rebound.Float(hr)
 		}
 	}

@@ -10,6 +10,62 @@ import (
 // This file cleans and smooths 1 s streams. Every helper treats NaN as
 // "missing" and never panics on empty or short input.
 
+// scratch hands out float64 buffers for one computation (one Analyze, one
+// ResolveProfile) from a few large blocks instead of a make per helper and
+// call: fresh memory is what costs most here (a 95-min run's channel is
+// 45 kB). A buffer's contents are left over from earlier use: every helper
+// writes all of a buffer it takes before reading it. Buffers taken after a
+// mark are handed out again after release to it, so temporaries cost no
+// new memory. A nil *scratch allocates each buffer afresh. Not safe for
+// concurrent use; each call has its own.
+type scratch struct {
+	block []float64
+	used  int
+	gen   int // counts blocks, so that a release never reaches into a new one
+}
+
+// floats returns a buffer of n values (not zeroed).
+func (sc *scratch) floats(n int) []float64 {
+	if sc == nil {
+		return make([]float64, n)
+	}
+	if sc.used+n > len(sc.block) {
+		// A new block; buffers from the old one stay valid.
+		sc.block, sc.used = make([]float64, max(2*len(sc.block), 4*n, 1024)), 0
+		sc.gen++
+	}
+	b := sc.block[sc.used : sc.used+n : sc.used+n]
+	sc.used += n
+	return b
+}
+
+// scratchMark is a point to release a scratch back to.
+type scratchMark struct{ used, gen int }
+
+// mark returns the current point of sc.
+func (sc *scratch) mark() scratchMark {
+	if sc == nil {
+		return scratchMark{}
+	}
+	return scratchMark{sc.used, sc.gen}
+}
+
+// release hands the buffers taken since m out again: none of them may be
+// used any more.
+func (sc *scratch) release(m scratchMark) {
+	if sc != nil && sc.gen == m.gen {
+		sc.used = m.used
+	}
+}
+
+// reset makes every buffer handed out so far free for reuse: call it only
+// when none of them is used any more.
+func (sc *scratch) reset() {
+	if sc != nil {
+		sc.used = 0
+	}
+}
+
 // hrStream is a heart-rate channel with its artefacts removed.
 type hrStream struct {
 	bpm      []float64 // spikes replaced by NaN
@@ -22,8 +78,8 @@ type hrStream struct {
 
 // cleanHR removes implausible spikes: a sample further than HRSpikeBPM from
 // the median of its surrounding 11 s, or outside 25–250 bpm (the range
-// internal/track accepts), is set to NaN.
-func cleanHR(raw []float64, p Params) hrStream {
+// internal/track accepts), is set to NaN. Buffers come from sc (may be nil).
+func cleanHR(raw []float64, p Params, sc *scratch) hrStream {
 	var h hrStream
 	first, last := -1, -1
 	for i, v := range raw {
@@ -37,10 +93,9 @@ func cleanHR(raw []float64, p Params) hrStream {
 	if first < 0 {
 		return h
 	}
-	h.bpm = make([]float64, len(raw))
+	h.bpm = sc.floats(len(raw))
 	copy(h.bpm, raw)
 	h.span = last - first + 1
-	med := rollingMedian(raw, 5)
 	run := 0
 	for i := first; i <= last; i++ {
 		v := raw[i]
@@ -51,7 +106,7 @@ func cleanHR(raw []float64, p Params) hrStream {
 			continue
 		}
 		run = 0
-		if v < 25 || v > 250 || math.Abs(v-med[i]) > p.HRSpikeBPM {
+		if v < 25 || v > 250 || farFromMedian(raw, i, 5, p.HRSpikeBPM) {
 			h.bpm[i] = math.NaN()
 			h.spikes++
 			continue
@@ -61,21 +116,125 @@ func cleanHR(raw []float64, p Params) hrStream {
 	return h
 }
 
-// rollingMedian returns, for each i, the median of the finite values in
-// [i−half, i+half] (NaN when there are none).
-func rollingMedian(x []float64, half int) []float64 {
-	out := make([]float64, len(x))
-	buf := make([]float64, 0, 2*half+1)
-	for i := range x {
-		buf = buf[:0]
-		for j := max(0, i-half); j <= min(len(x)-1, i+half); j++ {
-			if !math.IsNaN(x[j]) {
-				buf = append(buf, x[j])
+// farFromMedian reports whether x[i] is further than limit from the median
+// m of the finite values in x[i−half, i+half]: math.Abs(x[i]−m) > limit.
+//
+// Most samples need no median: when every finite value of the window lies
+// within limit of x[i], so does the median, which lies between the
+// window's smallest and largest value (an even window's mean of two
+// values too), and rounding x[i]−m cannot cross a bound that both
+// x[i]−largest and x[i]−smallest respect. (With a limit beyond 1e300 two
+// values could overflow in that mean, so the median is always taken.)
+// Other samples get the median the definition gives: the window's finite
+// values sorted.
+func farFromMedian(x []float64, i, half int, limit float64) bool {
+	v := x[i]
+	win := x[max(0, i-half):min(len(x), i+half+1)]
+	if limit <= 1e300 {
+		near := true
+		for _, y := range win {
+			if math.Abs(v-y) > limit { // false for NaN: not a value
+				near = false
+				break
 			}
 		}
-		out[i] = median(buf)
+		if near {
+			return false
+		}
 	}
-	return out
+	var small [16]float64
+	buf := small[:0]
+	for _, y := range win {
+		if !math.IsNaN(y) {
+			buf = append(buf, y)
+		}
+	}
+	return math.Abs(v-median(buf)) > limit
+}
+
+// medianFilter replaces, in place, every finite x[i] by the median of the
+// finite values in [i−half, i+half]; NaN stays NaN.
+// The window is slid rather than rebuilt: the sample leaving it, the
+// oldest, is removed as the first of its equals, and the one entering it
+// is inserted behind its equals (an insertion-sort step), so the window is
+// always exactly the stable sort of its samples — what sorting each window
+// afresh gives, since slices.Sort sorts up to 12 values by insertion (for
+// wider windows only the sign of a zero median could differ). The last
+// half+1 original values are kept in a ring, since x is overwritten behind
+// the window.
+func medianFilter(x []float64, half int) []float64 {
+	n := len(x)
+	var small, ringBuf [16]float64
+	win, ring := small[:0], ringBuf[:]
+	if 2*half+1 > len(small) {
+		win, ring = make([]float64, 0, 2*half+1), make([]float64, half+1)
+	}
+	ring = ring[:half+1] // ring[k%(half+1)] = the original x[k]
+	insert := func(win []float64, v float64) []float64 {
+		win = win[:len(win)+1]
+		j := len(win) - 1
+		for ; j > 0 && v < win[j-1]; j-- {
+			win[j] = win[j-1]
+		}
+		win[j] = v
+		return win
+	}
+	for j := range min(half, n) {
+		if !math.IsNaN(x[j]) {
+			win = insert(win, x[j])
+		}
+	}
+	for i := range n {
+		out, in := math.NaN(), math.NaN() // the values leaving and entering
+		if k := i - half - 1; k >= 0 {
+			out = ring[k%(half+1)]
+		}
+		if k := i + half; k < n {
+			in = x[k]
+		}
+		switch {
+		case !math.IsNaN(out) && !math.IsNaN(in):
+			// Put in where out was (the first of its equals), then move it
+			// left before larger values or right past smaller and equal
+			// ones: the same window as a removal and an insertion.
+			j := 0
+			for win[j] < out {
+				j++
+			}
+			for ; j > 0 && in < win[j-1]; j-- {
+				win[j] = win[j-1]
+			}
+			for ; j < len(win)-1 && win[j+1] <= in; j++ {
+				win[j] = win[j+1]
+			}
+			win[j] = in
+		case !math.IsNaN(out):
+			j := 0
+			for win[j] < out {
+				j++
+			}
+			for ; j < len(win)-1; j++ {
+				win[j] = win[j+1]
+			}
+			win = win[:len(win)-1]
+		case !math.IsNaN(in):
+			win = insert(win, in)
+		}
+		v := x[i]
+		ring[i%(half+1)] = v
+		if math.IsNaN(v) {
+			continue
+		}
+		m := math.NaN()
+		if k := len(win); k > 0 {
+			m = win[k/2]
+			if k%2 == 0 {
+				m = (win[k/2-1] + win[k/2]) / 2
+			}
+		}
+		x[i] = m
+	}
+	return x
 }
 
 // median sorts buf in place and returns its median, NaN when empty.
@@ -103,19 +262,51 @@ func medianOf(x []float64) float64 {
 }
 
 // prefix holds prefix sums of values and of finite counts, for O(1) window
-// means that skip NaN.
+// means that skip NaN. cnt is nil when x has no NaN: the count of x[lo:hi]
+// is then hi−lo, the same number.
 type prefix struct{ sum, cnt []float64 }
 
-func newPrefix(x []float64) prefix {
-	p := prefix{sum: make([]float64, len(x)+1), cnt: make([]float64, len(x)+1)}
+func newPrefix(x []float64) prefix { return newPrefixIn(x, nil) }
+
+// newPrefixIn is newPrefix with its buffers from sc.
+func newPrefixIn(x []float64, sc *scratch) prefix {
+	p := prefix{sum: sc.floats(len(x) + 1)}
+	s := 0.0
+	p.sum[0] = s
 	for i, v := range x {
-		p.sum[i+1], p.cnt[i+1] = p.sum[i], p.cnt[i]
-		if !math.IsNaN(v) {
-			p.sum[i+1] += v
-			p.cnt[i+1]++
+		if math.IsNaN(v) {
+			return p.withCounts(x, i, sc)
 		}
+		s += v
+		p.sum[i+1] = s
 	}
 	return p
+}
+
+// withCounts finishes newPrefixIn from x[i], the first NaN, keeping counts.
+func (p prefix) withCounts(x []float64, i int, sc *scratch) prefix {
+	p.cnt = sc.floats(len(x) + 1)
+	for k := 0; k <= i; k++ {
+		p.cnt[k] = float64(k)
+	}
+	s, c := p.sum[i], p.cnt[i]
+	for ; i < len(x); i++ {
+		if v := x[i]; !math.IsNaN(v) {
+			s += v
+			c++
+		}
+		p.sum[i+1], p.cnt[i+1] = s, c
+	}
+	return p
+}
+
+// n is the number of finite values in x[lo:hi], 0 ≤ lo ≤ hi ≤ len(x), as a
+// float (exact).
+func (p prefix) n(lo, hi int) float64 {
+	if p.cnt == nil {
+		return float64(hi - lo)
+	}
+	return p.cnt[hi] - p.cnt[lo]
 }
 
 // mean is the mean of the finite values in x[lo:hi] (clamped), NaN if none.
@@ -125,7 +316,7 @@ func (p prefix) mean(lo, hi int) float64 {
 	if hi <= lo {
 		return math.NaN()
 	}
-	c := p.cnt[hi] - p.cnt[lo]
+	c := p.n(lo, hi)
 	if c == 0 {
 		return math.NaN()
 	}
@@ -135,26 +326,49 @@ func (p prefix) mean(lo, hi int) float64 {
 // count is the number of finite values in x[lo:hi] (clamped).
 func (p prefix) count(lo, hi int) int {
 	lo = max(lo, 0)
-	hi = min(hi, len(p.cnt)-1)
+	hi = min(hi, len(p.sum)-1)
 	if hi <= lo {
 		return 0
 	}
-	return int(p.cnt[hi] - p.cnt[lo])
+	return int(p.n(lo, hi))
 }
 
-// centredMean smooths x with a centred window of 2·half+1 samples; samples
-// that are NaN in x stay NaN (a pause is not filled in).
-func centredMean(x []float64, half int) []float64 {
-	pr := newPrefix(x)
-	out := make([]float64, len(x))
-	for i, v := range x {
-		if math.IsNaN(v) {
-			out[i] = math.NaN()
-			continue
-		}
-		out[i] = pr.mean(i-half, i+half+1)
+// centred is x[i] smoothed with a centred window of 2·half+1 samples from
+// x's prefix sums pr; NaN where x[i] is NaN (a pause is not filled in).
+// It is centredMean's value at i, without the array.
+func (p prefix) centred(x []float64, i, half int) float64 {
+	if math.IsNaN(x[i]) {
+		return math.NaN()
 	}
-	return out
+	return p.mean(i-half, i+half+1)
+}
+
+// centredMean writes to dst (len(x) long) and returns x smoothed with a
+// centred window of 2·half+1 samples, from x's prefix sums pr; samples that
+// are NaN in x stay NaN (a pause is not filled in). Each value is
+// pr.centred(x, i, half), computed in one loop.
+func centredMean(dst, x []float64, pr prefix, half int) []float64 {
+	n := len(x)
+	sum := pr.sum[:n+1]
+	if pr.cnt == nil { // no NaN: every window is full
+		for i := range x {
+			lo, hi := max(i-half, 0), min(i+half+1, n)
+			dst[i] = (sum[hi] - sum[lo]) / float64(hi-lo)
+		}
+		return dst
+	}
+	cnt := pr.cnt[:n+1]
+	for i, v := range x {
+		lo, hi := max(i-half, 0), min(i+half+1, n)
+		m := math.NaN()
+		if !math.IsNaN(v) && hi > lo {
+			if c := cnt[hi] - cnt[lo]; c != 0 {
+				m = (sum[hi] - sum[lo]) / c
+			}
+		}
+		dst[i] = m
+	}
+	return dst
 }
 
 // speedStream is a cleaned speed channel.
@@ -169,17 +383,20 @@ type speedStream struct {
 // difference, drops samples above GPSMaxSpeedMPS (GPS jumps), counts
 // position jumps, and removes isolated outliers with a 5 s median filter
 // (a 1–2 s spike below the hard limit must not look like a surge).
-func cleanSpeed(s *rebound.Streams, p Params) speedStream {
+// Buffers come from sc (may be nil).
+func cleanSpeed(s *rebound.Streams, p Params, sc *scratch) speedStream {
 	var out speedStream
 	n := s.Len()
 	if n == 0 {
 		return out
 	}
-	raw := make([]float64, n)
+	var raw []float64 // filtered in place into the cleaned speed
 	switch {
 	case s.SpeedMPS != nil:
+		raw = sc.floats(n)
 		copy(raw, s.SpeedMPS)
 	case s.DistanceM != nil:
+		raw = sc.floats(n)
 		out.derived = true
 		raw[0] = math.NaN()
 		for i := 1; i < n; i++ {
@@ -201,32 +418,49 @@ func cleanSpeed(s *rebound.Streams, p Params) speedStream {
 		finite++
 	}
 	if s.Lat != nil && s.Lon != nil && len(s.Lat) == n && len(s.Lon) == n {
-		prev := -1
-		for i := 0; i < n; i++ {
-			if math.IsNaN(s.Lat[i]) || math.IsNaN(s.Lon[i]) {
-				continue
-			}
-			if prev >= 0 {
-				d := haversineM(s.Lat[prev], s.Lon[prev], s.Lat[i], s.Lon[i])
-				if d > p.GPSMaxSpeedMPS*float64(i-prev) {
-					out.jumps++
-				}
-			}
-			prev = i
-		}
+		out.jumps += positionJumps(s.Lat, s.Lon, p.GPSMaxSpeedMPS)
 	}
 	if finite == 0 {
 		return out
 	}
 	out.hasSpeed = true
-	med := rollingMedian(raw, 2)
-	for i, v := range raw {
-		if math.IsNaN(v) {
-			med[i] = math.NaN()
-		}
-	}
-	out.mps = med
+	out.mps = medianFilter(raw, 2)
 	return out
+}
+
+// positionJumps counts the fixes further (haversine) from the previous
+// one than maxMPS × the seconds between them.
+//
+// Most pairs are a few metres apart, far inside the limit, and need no
+// trigonometry: with half-angle differences a = Δφ/2, b = Δλ/2 (radians),
+// h = sin²a + cos φ₁·cos φ₂·sin²b ≤ a² + b² (|sin x| ≤ |x|, |cos| ≤ 1), and
+// for √h ≤ 0.5, asin √h ≤ 1.05·√h (asin is convex and asin 0.5 =
+// 1.0472·0.5), so the distance 2r·asin √h ≤ 2.1·r·√(a²+b²). A pair whose
+// bound is below 0.98 × the limit (room for rounding, which is ~1e-15
+// relative) cannot be a jump; any other pair gets the exact haversineM, so
+// the count is the one haversineM alone gives.
+func positionJumps(lat, lon []float64, maxMPS float64) int {
+	const rad = math.Pi / 180
+	const r = 6371008.8 // as haversineM
+	jumps, prev := 0, -1
+	for i := range lat {
+		if math.IsNaN(lat[i]) || math.IsNaN(lon[i]) {
+			continue
+		}
+		if prev >= 0 {
+			limit := maxMPS * float64(i-prev)
+			a := (lat[i] - lat[prev]) * rad / 2
+			b := (lon[i] - lon[prev]) * rad / 2
+			q := a*a + b*b
+			bound := (2.1 * r) * (2.1 * r) * q
+			surelyIn := limit > 0 && q <= 0.25 && bound <= 0.98*limit*limit
+			if !surelyIn && haversineM(lat[prev], lon[prev], lat[i], lon[i]) > limit {
+				jumps++
+			}
+		}
+		prev = i
+	}
+	return jumps
 }
 
 // haversineM is the great-circle distance in metres (same formula and
@@ -257,19 +491,20 @@ func MinettiCr(i float64) float64 {
 // over a centred window of at least GradeWindowS seconds and GradeMinDistM
 // metres (widened up to 2 min; a standstill keeps grade 0), clamped to
 // ±GradeClamp.
-func gradedSpeed(s *rebound.Streams, v []float64, p Params) ([]float64, bool) {
+// Buffers come from sc (may be nil).
+func gradedSpeed(s *rebound.Streams, v []float64, p Params, sc *scratch) ([]float64, bool) {
 	n := len(v)
-	out := make([]float64, n)
+	out := sc.floats(n)
 	copy(out, v)
 	if s == nil || s.AltitudeM == nil || len(s.AltitudeM) != n {
 		return out, false
 	}
+	defer sc.release(sc.mark()) // the distance and altitude are temporary
 	// Cumulative distance: the recorded channel, else the integral of the
 	// cleaned speed.
-	dist := make([]float64, n)
-	if s.DistanceM != nil && len(s.DistanceM) == n {
-		copy(dist, s.DistanceM)
-	} else {
+	dist := s.DistanceM
+	if dist == nil || len(dist) != n {
+		dist = sc.floats(n)
 		acc := 0.0
 		for i, x := range v {
 			if !math.IsNaN(x) {
@@ -278,7 +513,8 @@ func gradedSpeed(s *rebound.Streams, v []float64, p Params) ([]float64, bool) {
 			dist[i] = acc
 		}
 	}
-	alt := centredMean(s.AltitudeM, 5)
+	// Altitude smoothed with a centred 11 s mean.
+	alt := centredMean(sc.floats(n), s.AltitudeM, newPrefixIn(s.AltitudeM, sc), 5)
 	cr0 := MinettiCr(0)
 	any := false
 	half := max(1, p.GradeWindowS/2)
@@ -314,16 +550,20 @@ func gradedSpeed(s *rebound.Streams, v []float64, p Params) ([]float64, bool) {
 // normalized returns the NP-style normalised value of x: the 4th root of
 // the mean 4th power of the trailing window-second rolling mean (Allen &
 // Coggan; science.md §5), over samples with a finite value; and the number
-// of such samples.
-func normalized(x []float64, window int) (float64, int) {
-	pr := newPrefix(x)
+// of such samples. pr is x's prefix.
+func normalized(x []float64, pr prefix, window int) (float64, int) {
 	var s4 float64
 	cnt := 0
 	for i, v := range x {
 		if math.IsNaN(v) {
 			continue
 		}
-		m := pr.mean(i-window+1, i+1)
+		var m float64
+		if lo := i - window + 1; pr.cnt == nil && window > 0 && lo >= 0 {
+			m = (pr.sum[i+1] - pr.sum[lo]) / float64(window) // pr.mean(lo, i+1), inlined
+		} else {
+			m = pr.mean(lo, i+1)
+		}
 		s4 += m * m * m * m
 		cnt++
 	}

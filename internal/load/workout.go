@@ -122,10 +122,17 @@ func RTSSOf(hours, ngp, threshold float64) float64 {
 // nothing else exists; (7) a manual duration estimate, hours·IF²·100 with
 // IF by kind; (8) none.
 func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) rebound.WorkoutLoad {
+	wl, _ := workout(a, prof, cal, p)
+	return wl
+}
+
+// workout is Workout, also returning the analysis of the streams for
+// Character (nil when a is nil).
+func workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) (rebound.WorkoutLoad, *analysis) {
 	var wl rebound.WorkoutLoad
 	if a == nil {
 		wl.LoadSource, wl.LoadWhy = rebound.LoadFromNone, "no activity"
-		return wl
+		return wl, nil
 	}
 	wl.ActivityID = a.ID
 	ta, tb, _ := p.trimpCoeffs(prof.Sex)
@@ -139,8 +146,8 @@ func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) re
 	}
 	flag := func(f string) { wl.QualityFlags = append(wl.QualityFlags, f) }
 
-	s := consistent(a.Streams)
-	n := s.Len()
+	an := newAnalysis(a.Streams, p)
+	s, n := an.s, an.n
 	hrCredible, paceStream := false, false
 	var hrWhy string
 	if n == 0 {
@@ -150,28 +157,16 @@ func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) re
 		if s.SpeedMPS == nil && s.DistanceM == nil {
 			flag(FlagNoSpeed)
 		} else {
-			sp = cleanSpeed(s, p)
+			sp = *an.speed()
 			if sp.jumps > 0 {
 				flag(FlagGPSJumps)
 			}
 		}
-		active := activeMask(s, n)
-		nActive := 0
-		for _, on := range active {
-			if on {
-				nActive++
-			}
-		}
+		nActive, missing := activeSeconds(s, n)
 		if s.HeartRateBPM == nil {
 			flag(FlagNoHR)
 		} else {
-			h := cleanHR(s.HeartRateBPM, p)
-			missing := 0
-			for i, on := range active {
-				if on && math.IsNaN(s.HeartRateBPM[i]) {
-					missing++
-				}
-			}
+			h := an.hr()
 			coverage := 0.0
 			if nActive > 0 {
 				coverage = float64(h.valid) / float64(nActive)
@@ -190,10 +185,17 @@ func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) re
 				flag(FlagHRLowCoverage)
 			}
 			if h.valid > 0 && hrOK {
-				t := 0.0
+				// Heart rate repeats from second to second (whole bpm),
+				// so the rate of the previous sample is reused when the
+				// value is the same: the same terms, added in the same
+				// order.
+				t, last, rate := 0.0, math.NaN(), 0.0
 				for _, v := range h.bpm {
 					if !math.IsNaN(v) {
-						t += TRIMPRate((v-rest)/(hrMax-rest), ta, tb) / 60
+						if v != last {
+							last, rate = v, TRIMPRate((v-rest)/(hrMax-rest), ta, tb)/60
+						}
+						t += rate
 					}
 				}
 				wl.TRIMP = rebound.Float(t)
@@ -215,12 +217,12 @@ func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) re
 			}
 		}
 		if sp.hasSpeed {
-			g, graded := gradedSpeed(s, sp.mps, p)
+			g, graded := an.grade()
 			if !graded && s.AltitudeM == nil {
 				flag(FlagNoAltitude)
 			}
 			if run && thr > 0 {
-				ngp, cnt := normalized(g, p.NPWindowS)
+				ngp, cnt := normalized(g, an.gPrefix(), p.NPWindowS)
 				if cnt > 0 {
 					wl.RTSS = rebound.Float(RTSSOf(float64(cnt)/3600, ngp, thr))
 					paceStream = true
@@ -228,7 +230,7 @@ func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) re
 				}
 			}
 			if run {
-				wl.FastFinish, wl.Surges = detectSegments(s, sp.mps, p)
+				wl.FastFinish, wl.Surges = detectSegments(an, p)
 			}
 		}
 	}
@@ -291,36 +293,146 @@ func Workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) re
 	default:
 		wl.LoadSource, wl.LoadWhy = rebound.LoadFromNone, "nothing to measure: no heart rate, pace, RPE or duration"
 	}
-	return wl
+	return wl, an
 }
 
 // Analyze is Workout followed by Character: everything stored with the
 // activity. recent are the runner's other activities (any window around
 // the start; Character keeps the RecentDays before it).
 func Analyze(a *rebound.Activity, recent []*rebound.Activity, prof Profile, cal RPECalibration, p Params) rebound.WorkoutLoad {
-	wl := Workout(a, prof, cal, p)
+	wl, an := workout(a, prof, cal, p)
 	if a == nil {
 		return wl
 	}
-	wl.Character, wl.CharacterDetail, wl.CharacterWhy = Character(a, wl, recent, prof, p)
+	wl.Character, wl.CharacterDetail, wl.CharacterWhy = characterOf(a, wl, recent, prof, p, an)
 	wl.CharacterOverride = a.Kind != ""
 	return wl
 }
 
-// activeMask marks the seconds the activity was recording something (any of
-// heart rate, speed, position): a pause, where every channel is NaN, is not
-// counted against heart-rate coverage.
-func activeMask(s *rebound.Streams, n int) []bool {
-	m := make([]bool, n)
+// activeSeconds counts the seconds the activity was recording something
+// (any of heart rate, speed, position), and of those the ones without
+// heart rate: a pause, where every channel is NaN, is not counted against
+// heart-rate coverage.
+func activeSeconds(s *rebound.Streams, n int) (active, noHR int) {
+	hr, speed, lat := s.HeartRateBPM, s.SpeedMPS, s.Lat
+	finite := func(c []float64, i int) bool { return i < len(c) && !math.IsNaN(c[i]) }
 	for i := range n {
-		for _, c := range [][]float64{s.HeartRateBPM, s.SpeedMPS, s.Lat} {
-			if c != nil && i < len(c) && !math.IsNaN(c[i]) {
-				m[i] = true
-				break
+		if finite(hr, i) || finite(speed, i) || finite(lat, i) {
+			active++
+			if hr != nil && math.IsNaN(hr[i]) {
+				noHR++
 			}
 		}
 	}
-	return m
+	return active, noHR
+}
+
+// analysis is what Workout measures from an activity's streams, kept for
+// Character so that Analyze cleans, grades and sums each channel once.
+// Each part is computed on first use; the buffers come from one scratch
+// and live for one call.
+type analysis struct {
+	s  *rebound.Streams // consistent(a.Streams)
+	n  int
+	p  Params
+	sc *scratch
+
+	speedDone, medDone, gradeDone, hrDone bool
+	sp                                    speedStream
+	vp                                    prefix  // of sp.mps
+	med                                   float64 // median moving speed
+	keys                                  []int16 // speedKeys of sp.mps
+	g                                     []float64
+	graded                                bool
+	gp                                    prefix // of g
+	h                                     hrStream
+	hp                                    prefix // of the raw heart rate
+}
+
+func newAnalysis(streams *rebound.Streams, p Params) *analysis {
+	s := consistent(streams)
+	n := s.Len()
+	// A run with every channel needs at most 6–7 buffers of n values at
+	// once (the cleaned channels and their prefix sums, plus temporaries
+	// released after use): one block. Gaps (prefix counts) may take a
+	// second.
+	return &analysis{s: s, n: n, p: p, sc: &scratch{block: make([]float64, 7*n+16)}}
+}
+
+// speed is cleanSpeed of the streams.
+func (an *analysis) speed() *speedStream {
+	if !an.speedDone {
+		an.speedDone = true
+		an.sp = cleanSpeed(an.s, an.p, an.sc)
+		if an.sp.hasSpeed {
+			an.vp = newPrefixIn(an.sp.mps, an.sc)
+		}
+	}
+	return &an.sp
+}
+
+// speedPrefix is the prefix of the cleaned speed (speed().hasSpeed only).
+func (an *analysis) speedPrefix() prefix {
+	an.speed()
+	return an.vp
+}
+
+// movingMedian is the median speed of the moving seconds (speed at least
+// MovingSpeedMPS); NaN when none.
+func (an *analysis) movingMedian() float64 {
+	if !an.medDone {
+		an.medDone = true
+		v := an.speed().mps
+		w := rankWindow{v: v, bucket: an.speedKeys(), hi: len(v) - 1}
+		for i := range v {
+			w.count(i, +1)
+		}
+		an.med = w.median()
+	}
+	return an.med
+}
+
+// speedKeys is speedKeys of the cleaned speed.
+func (an *analysis) speedKeys() []int16 {
+	if an.keys == nil {
+		an.keys = speedKeys(an.speed().mps, an.p)
+	}
+	return an.keys
+}
+
+// grade is gradedSpeed of the cleaned speed (speed().hasSpeed only).
+func (an *analysis) grade() ([]float64, bool) {
+	if !an.gradeDone {
+		an.gradeDone = true
+		an.g, an.graded = gradedSpeed(an.s, an.speed().mps, an.p, an.sc)
+		an.gp = newPrefixIn(an.g, an.sc)
+	}
+	return an.g, an.graded
+}
+
+// gPrefix is the prefix of the grade-adjusted speed.
+func (an *analysis) gPrefix() prefix {
+	an.grade()
+	return an.gp
+}
+
+// hr is cleanHR of the heart-rate channel (nil bpm without one).
+func (an *analysis) hr() *hrStream {
+	if !an.hrDone {
+		an.hrDone = true
+		if an.s.HeartRateBPM != nil {
+			an.h = cleanHR(an.s.HeartRateBPM, an.p, an.sc)
+		}
+	}
+	return &an.h
+}
+
+// hrPrefix is the prefix of the raw heart-rate channel, built on first use.
+func (an *analysis) hrPrefix() prefix {
+	if an.hp.sum == nil {
+		an.hp = newPrefixIn(an.s.HeartRateBPM, an.sc)
+	}
+	return an.hp
 }
 
 // hrZones returns the time in Friel's run zones (% LTHR, science.md §10):
