@@ -55,4 +55,34 @@ func CheckPoint(i int, p rebound.Point, now time.Time) error {
 	return nil
 }
 
+// CheckPoints range-checks pts as CheckPoint does, pts[i] being record
+// first+i, with each cadence multiplied by cadenceFactor first (the FIT
+// importer's strides/min → steps/min), and returns the error of the first
+// point that fails. It neither copies nor modifies pts.
+func CheckPoints(pts []rebound.Point, first int, cadenceFactor float64, now time.Time) error {
+	limit := now.Add(24 * time.Hour)
+	for i := range pts {
+		p := &pts[i]
+		// A comparison with NaN is false, so NaN (missing) passes, as in
+		// CheckPoint; ±Inf fails against the finite bounds.
+		if p.Time.Before(earliestActivity) || p.Time.After(limit) ||
+			p.HeartRateBPM < bounds[0].min || p.HeartRateBPM > bounds[0].max ||
+			p.SpeedMPS < bounds[1].min || p.SpeedMPS > bounds[1].max ||
+			p.DistanceM < bounds[2].min || p.DistanceM > bounds[2].max ||
+			p.Lat < bounds[3].min || p.Lat > bounds[3].max ||
+			p.Lon < bounds[4].min || p.Lon > bounds[4].max ||
+			p.AltitudeM < bounds[5].min || p.AltitudeM > bounds[5].max ||
+			p.TemperatureC < bounds[6].min || p.TemperatureC > bounds[6].max ||
+			p.CadenceSPM*cadenceFactor < bounds[7].min || p.CadenceSPM*cadenceFactor > bounds[7].max ||
+			p.PowerW < bounds[8].min || p.PowerW > bounds[8].max {
+			q := *p
+			q.CadenceSPM *= cadenceFactor
+			if err := CheckPoint(first+i, q, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

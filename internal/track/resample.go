@@ -31,7 +31,17 @@ const maxSamples = 7 * 24 * 3600
 // comes from Point.DistanceM when the file records it, else from the
 // haversine sum of positions; speed from Point.SpeedMPS when recorded, else
 // from the distance covered over the surrounding seconds.
+//
+// Resample does not modify points, and does not copy them when they are
+// already in strictly increasing time order from start on.
 func Resample(points []rebound.Point, start time.Time) *rebound.Streams {
+	return ResampleCadence(points, start, 1)
+}
+
+// ResampleCadence is Resample with every point's cadence multiplied by
+// cadenceFactor first: the FIT importer's strides/min → steps/min for foot
+// sports, without copying the points to convert them.
+func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor float64) *rebound.Streams {
 	pts := sortedPoints(points, start)
 	s := &rebound.Streams{}
 	if len(pts) == 0 {
@@ -42,71 +52,396 @@ func Resample(points []rebound.Point, start time.Time) *rebound.Streams {
 	if n > maxSamples {
 		n = maxSamples
 	}
-	offs := make([]float64, len(pts))
-	for i := range pts {
-		offs[i] = pts[i].Time.Sub(start).Seconds()
-	}
 
-	get := func(f func(*rebound.Point) float64) []float64 {
-		vals := make([]float64, len(pts))
-		for i := range pts {
-			vals[i] = f(&pts[i])
+	// Cumulative distance comes from Point.DistanceM when the file records
+	// it, else from the positions (nil without any); it also decides
+	// where pauses are (segments).
+	col := make([]float64, len(pts))
+	column(col, pts, chDist, cadenceFactor)
+	dist := col
+	if !anyFinite(dist) {
+		dist = positionDistance(pts)
+	}
+	smp := samples(pts, start, n, dist)
+
+	// A channel with a finite value gets a stream; derived speed too. All
+	// are cut from one allocation, each capped at its end.
+	var present [numChannels]bool
+	count := 0
+	for c := range numChannels {
+		if c == chDist {
+			present[c] = anyFinite(dist)
+		} else {
+			present[c] = anyFiniteIn(pts, c, cadenceFactor)
 		}
-		return vals
+		if present[c] {
+			count++
+		}
+	}
+	needSpeed := !present[chSpeed] && present[chDist]
+	if needSpeed {
+		count++
+	}
+	buf := make([]float64, count*n)
+	next := func() []float64 {
+		out := buf[:n:n]
+		buf = buf[n:]
+		return out
 	}
 
-	distRaw := get(func(p *rebound.Point) float64 { return p.DistanceM })
-	if !anyFinite(distRaw) {
-		distRaw = positionDistance(pts)
+	fields := [numChannels]*[]float64{chDist: &s.DistanceM, chLat: &s.Lat, chLon: &s.Lon, chAlt: &s.AltitudeM, chHR: &s.HeartRateBPM,
+		chTemp: &s.TemperatureC, chCad: &s.CadenceSPM, chPower: &s.PowerW, chSpeed: &s.SpeedMPS}
+	var uncovered []int32
+	for c := range numChannels {
+		if !present[c] {
+			continue
+		}
+		vals := dist
+		if c != chDist {
+			column(col, pts, c, cadenceFactor)
+			vals = col
+		}
+		out := next()
+		uncovered = fillChannel(out, smp, vals, uncovered[:0])
+		*fields[c] = out
 	}
-	seg := segments(offs, distRaw)
-	g := func(vals []float64, cumulative bool) []float64 { return grid(offs, vals, seg, n, cumulative) }
-	s.DistanceM = g(distRaw, true)
-	s.Lat = g(get(func(p *rebound.Point) float64 { return p.Lat }), false)
-	s.Lon = g(get(func(p *rebound.Point) float64 { return p.Lon }), false)
-	s.AltitudeM = g(get(func(p *rebound.Point) float64 { return p.AltitudeM }), false)
-	s.HeartRateBPM = g(get(func(p *rebound.Point) float64 { return p.HeartRateBPM }), false)
-	s.TemperatureC = g(get(func(p *rebound.Point) float64 { return p.TemperatureC }), false)
-	s.CadenceSPM = g(get(func(p *rebound.Point) float64 { return p.CadenceSPM }), false)
-	s.PowerW = g(get(func(p *rebound.Point) float64 { return p.PowerW }), false)
-	s.SpeedMPS = g(get(func(p *rebound.Point) float64 { return p.SpeedMPS }), false)
-	if s.SpeedMPS == nil && s.DistanceM != nil {
-		s.SpeedMPS = speedFromDistance(s.DistanceM, offs, seg, n)
+	if s.DistanceM != nil {
+		holdDistance(s.DistanceM)
+	}
+	if needSpeed {
+		s.SpeedMPS = next()
+		speedFromDistance(s.SpeedMPS, s.DistanceM, smp)
 	}
 	return s
 }
 
-// segments numbers the stretches of continuous recording: a new segment
-// starts after a gap longer than MaxGapS unless the distance covered across
-// it shows the runner kept moving (sparse recording, up to MaxBridgeS).
-// Values are interpolated only within a segment.
-func segments(offs, dist []float64) []int {
-	seg := make([]int, len(offs))
+// anyFiniteIn tells whether channel c has a finite value in some point; it
+// stops at the first, usually the first point.
+func anyFiniteIn(pts []rebound.Point, c int, cadenceFactor float64) bool {
+	for i := range pts {
+		p := &pts[i]
+		var x float64
+		switch c {
+		case chDist:
+			x = p.DistanceM
+		case chLat:
+			x = p.Lat
+		case chLon:
+			x = p.Lon
+		case chAlt:
+			x = p.AltitudeM
+		case chHR:
+			x = p.HeartRateBPM
+		case chTemp:
+			x = p.TemperatureC
+		case chCad:
+			x = p.CadenceSPM * cadenceFactor
+		case chPower:
+			x = p.PowerW
+		case chSpeed:
+			x = p.SpeedMPS
+		}
+		if finite(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// Channel numbers, for column.
+const (
+	chDist = iota
+	chLat
+	chLon
+	chAlt
+	chHR
+	chTemp
+	chCad
+	chPower
+	chSpeed
+	numChannels
+)
+
+// column copies channel c of every point into col, cadence multiplied by
+// cadenceFactor: one field at a time keeps the loops below tight.
+func column(col []float64, pts []rebound.Point, c int, cadenceFactor float64) {
+	col = col[:len(pts)]
+	switch c {
+	case chDist:
+		for i := range pts {
+			col[i] = pts[i].DistanceM
+		}
+	case chLat:
+		for i := range pts {
+			col[i] = pts[i].Lat
+		}
+	case chLon:
+		for i := range pts {
+			col[i] = pts[i].Lon
+		}
+	case chAlt:
+		for i := range pts {
+			col[i] = pts[i].AltitudeM
+		}
+	case chHR:
+		for i := range pts {
+			col[i] = pts[i].HeartRateBPM
+		}
+	case chTemp:
+		for i := range pts {
+			col[i] = pts[i].TemperatureC
+		}
+	case chCad:
+		for i := range pts {
+			col[i] = pts[i].CadenceSPM * cadenceFactor
+		}
+	case chPower:
+		for i := range pts {
+			col[i] = pts[i].PowerW
+		}
+	case chSpeed:
+		for i := range pts {
+			col[i] = pts[i].SpeedMPS
+		}
+	}
+}
+
+// finite is neither NaN nor ±Inf: x−x is 0 for finite x and NaN otherwise.
+func finite(x float64) bool { return x-x == 0 }
+
+func fillNaN(v []float64) {
+	nan := math.NaN()
+	for i := range v {
+		v[i] = nan
+	}
+}
+
+// sample is a point placed on the grid of n seconds. The grid indexes are
+// clamped to n, which keeps them in an int32 and changes nothing: no loop
+// below reaches n.
+type sample struct {
+	t    float64 // offset from the start, s
+	seg  int32   // segment: values are interpolated only within one
+	ceil int32   // min(⌈t⌉, n)
+	hi   int32   // min(⌊t⌋, n−1)
+	near int32   // min(round(t), n), the nearest grid second
+	// step: t is a whole second on the grid, 1 s after the previous
+	// sample, in the same segment (1 Hz recording, the common case).
+	step bool
+	run  int32 // how many samples after this one are steps in a row
+}
+
+// samples places the points on the grid and numbers the segments, the
+// stretches of continuous recording: a new segment starts after a gap
+// longer than MaxGapS unless the distance covered across it shows the
+// runner kept moving (sparse recording, up to MaxBridgeS).
+func samples(pts []rebound.Point, start time.Time, n int, dist []float64) []sample {
+	smp := make([]sample, len(pts))
+	// start == start.Round(0) when start has no monotonic clock reading
+	// (Round(0) strips it and nothing else); Time.Sub then subtracts wall
+	// clocks, as the loop below does.
+	wall := start == start.Round(0)
+	su, sn := start.Unix(), int64(start.Nanosecond())
+	seg := int32(0)
 	lastDist := math.NaN()
 	if len(dist) > 0 {
 		lastDist = dist[0]
 	}
-	for j := 1; j < len(offs); j++ {
-		seg[j] = seg[j-1]
-		gap := offs[j] - offs[j-1]
-		moving := false
-		if dist != nil && !math.IsNaN(dist[j]) && !math.IsNaN(lastDist) && gap > 0 {
-			moving = (dist[j]-lastDist)/gap >= MovingSpeedMPS
+	prevT, prevSeg := 0.0, int32(0)
+	for j := range pts {
+		t := pts[j].Time
+		var off float64
+		whole := false // off is a whole number of seconds
+		if ds, dn := t.Unix()-su, int64(t.Nanosecond())-sn; wall && ds > -maxDiffS && ds < maxDiffS {
+			// Time.Sub's own arithmetic without its overflow check
+			// (an Add and an Equal), which only a difference beyond a
+			// Duration's ±292 years needs. Without nanoseconds,
+			// Duration.Seconds is float64(ds) + 0/1e9: float64(ds).
+			if whole = dn == 0; whole {
+				off = float64(ds)
+			} else {
+				off = (time.Duration(ds)*time.Second + time.Duration(dn)).Seconds()
+			}
+		} else {
+			off = t.Sub(start).Seconds()
 		}
-		if gap > MaxGapS && !(moving && gap <= MaxBridgeS) {
-			seg[j]++
+		if j > 0 {
+			gap := off - prevT
+			if gap > MaxGapS {
+				moving := false
+				if dist != nil && !math.IsNaN(dist[j]) && !math.IsNaN(lastDist) && gap > 0 {
+					moving = (dist[j]-lastDist)/gap >= MovingSpeedMPS
+				}
+				if !(moving && gap <= MaxBridgeS) {
+					seg++
+				}
+			}
+			if dist != nil && !math.IsNaN(dist[j]) {
+				lastDist = dist[j]
+			}
 		}
-		if dist != nil && !math.IsNaN(dist[j]) {
-			lastDist = dist[j]
+		fl, ce, near := int(off), int(off), int(off) // ⌊off⌋ = ⌈off⌉ = round(off) for whole off
+		if !whole {
+			fl, ce, near = int(math.Floor(off)), int(math.Ceil(off)), int(math.Round(off))
+		}
+		// Field by field: a composite literal is built aside and copied
+		// in 16-byte moves, which the next loads of sp cannot forward from.
+		sp := &smp[j]
+		sp.t, sp.seg = off, seg
+		sp.ceil, sp.hi, sp.near = int32(min(ce, n)), int32(min(fl, n-1)), int32(min(near, n))
+		sp.step = j > 0 && off == prevT+1 && fl == ce && fl <= n-1 && prevSeg == seg
+		prevT, prevSeg = off, seg
+	}
+	for j := len(smp) - 2; j >= 0; j-- {
+		if smp[j+1].step {
+			smp[j].run = smp[j+1].run + 1
 		}
 	}
-	return seg
+	return smp
+}
+
+// maxDiffS bounds the differences in seconds that samples subtracts
+// itself: 9e9 s with up to ±1 s of nanoseconds is well inside a Duration's
+// ±9.22e18 ns.
+const maxDiffS = 9e9
+
+// fillChannel puts one channel's values on the 1 s grid out: linear
+// interpolation between consecutive finite samples of the same segment at
+// most MaxBridgeS apart, writing each grid second k with ⌈t0⌉ ≤ k ≤ ⌊t1⌋;
+// then each finite sample on its nearest second where nothing else landed
+// (the first sample wins); NaN elsewhere. uncovered is scratch space,
+// returned for reuse.
+func fillChannel(out []float64, smp []sample, vals []float64, uncovered []int32) []int32 {
+	n := len(out)
+	vals = vals[:len(smp)]
+	filled := 0 // out[filled:] is not written yet
+	prev := false
+	prevJ := -1
+	var t0, v0 float64
+	var ceil0, seg0 int32
+	overflow := false // a difference of values overflowed: a written value may be NaN
+	// Not a range loop: the 1 Hz loop below advances j too.
+	for j := 0; j < len(smp); j++ {
+		x := vals[j]
+		if !finite(x) {
+			continue
+		}
+		sj := &smp[j]
+		if k := int(sj.hi); sj.step && prevJ == j-1 && filled == k {
+			// 1 Hz: the line below from t0 = k−1 to t = k, where
+			// k−t0 is 0 and 1 exactly and gap 1. The line covers the
+			// nearest second k, filled is k: all before k is written.
+			// The loop runs on over the steps that follow (each 1 s
+			// on: k+1) while their values are finite.
+			end := j + int(sj.run)
+			bad := 0.0 // d*0 is ±0, or NaN when d overflowed to ±Inf
+			for {
+				d := x - v0
+				z := d * 0
+				out[k-1] = v0 + float64(z)
+				out[k] = v0 + float64(d*1)
+				bad += z
+				v0 = x
+				if j == end || !finite(vals[j+1]) {
+					break
+				}
+				j, k = j+1, k+1
+				x = vals[j]
+			}
+			overflow = overflow || bad != bad
+			sj = &smp[j]
+			filled = int(sj.hi) + 1
+			prevJ, t0, ceil0, seg0 = j, sj.t, sj.ceil, sj.seg
+			continue
+		}
+		near := int(sj.near)
+		covered := near >= n // the nearest second is off the grid: nothing to do
+		if prev {
+			if gap := sj.t - t0; gap > 0 && seg0 == sj.seg && gap <= MaxBridgeS {
+				lo, hi := int(ceil0), int(sj.hi)
+				if lo <= hi {
+					if lo > filled {
+						fillNaN(out[filled:lo])
+					}
+					if !line(out[lo:hi+1], lo, t0, v0, x, gap) {
+						overflow = true
+					}
+					filled = max(filled, hi+1)
+					// The line wrote a number on the nearest second, and
+					// only the next line can write there again (when t
+					// is whole), a number too — unless a difference
+					// overflowed, when every sample is looked at below.
+					covered = covered || lo <= near && near <= hi
+				}
+			}
+		}
+		if !covered {
+			uncovered = append(uncovered, int32(j))
+		}
+		prev, prevJ, t0, v0, ceil0, seg0 = true, j, sj.t, x, sj.ceil, sj.seg
+	}
+	fillNaN(out[filled:])
+	nearest := func(j int) {
+		if k := int(smp[j].near); k < n && finite(vals[j]) && math.IsNaN(out[k]) {
+			out[k] = vals[j]
+		}
+	}
+	if overflow {
+		for j := range smp {
+			nearest(j)
+		}
+	} else {
+		for _, j := range uncovered {
+			nearest(int(j))
+		}
+	}
+	return uncovered
+}
+
+// line writes out[i], grid second lo+i, on the line from (t0, v0) to
+// (t0+gap, v1), and reports whether every value written is a number: it is
+// unless v1−v0 overflows.
+func line(out []float64, lo int, t0, v0, v1, gap float64) bool {
+	d := v1 - v0
+	if gap == 1 {
+		// x/1 is x exactly, so this is the general formula below without
+		// its division (the common 1 Hz case). The float64 conversion
+		// forbids fusing the product into the sum (Go spec, "Arithmetic
+		// operators"), as the division does below, so both round alike on
+		// every architecture.
+		for i := range out {
+			out[i] = v0 + float64(d*(float64(lo+i)-t0))
+		}
+	} else {
+		for i := range out {
+			out[i] = v0 + d*(float64(lo+i)-t0)/gap
+		}
+	}
+	return finite(d)
+}
+
+// holdDistance completes cumulative distance: 0 before its first sample
+// (nothing has been covered yet), its last value across pauses.
+func holdDistance(out []float64) {
+	k := 0
+	for ; k < len(out) && math.IsNaN(out[k]); k++ {
+		out[k] = 0
+	}
+	for k = max(k, 1); k < len(out); k++ {
+		if math.IsNaN(out[k]) {
+			out[k] = out[k-1]
+		}
+	}
 }
 
 // sortedPoints returns the points at or after start, sorted by time, with
 // duplicate times collapsed (last wins) — some devices write two records per
-// second around laps and pauses.
+// second around laps and pauses. It returns points itself, not a copy, when
+// they already are so.
 func sortedPoints(points []rebound.Point, start time.Time) []rebound.Point {
+	if inOrder(points, start) {
+		return points // nothing to drop, move or merge: no copy
+	}
 	pts := make([]rebound.Point, 0, len(points))
 	for _, p := range points {
 		if !p.Time.Before(start) {
@@ -128,6 +463,20 @@ func sortedPoints(points []rebound.Point, start time.Time) []rebound.Point {
 		out = append(out, p)
 	}
 	return out
+}
+
+// inOrder tells whether points are in strictly increasing time order from
+// start on, as the FIT importer's usually are.
+func inOrder(points []rebound.Point, start time.Time) bool {
+	if len(points) > 0 && points[0].Time.Before(start) {
+		return false
+	}
+	for i := 1; i < len(points); i++ {
+		if points[i-1].Time.Compare(points[i].Time) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // mergePoint keeps b's values and fills b's missing ones from a.
@@ -184,75 +533,30 @@ func positionDistance(pts []rebound.Point) []float64 {
 	return out
 }
 
-// grid puts (offset, value) pairs on the 1 s grid: linear interpolation
-// between consecutive finite samples of the same segment, and each sample
-// on its nearest second where nothing else landed. cumulative channels start
-// at 0 and hold their last value across pauses instead of becoming NaN.
-func grid(offs, vals []float64, seg []int, n int, cumulative bool) []float64 {
-	if !anyFinite(vals) {
-		return nil
-	}
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = math.NaN()
-	}
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-	prev := -1
-	for j, v := range vals {
-		if !finite(v) {
-			continue
-		}
-		if prev >= 0 {
-			t0, v0, t1 := offs[prev], vals[prev], offs[j]
-			if gap := t1 - t0; gap > 0 && seg[prev] == seg[j] && gap <= MaxBridgeS {
-				for k := max(0, int(math.Ceil(t0))); k <= int(math.Floor(t1)) && k < n; k++ {
-					out[k] = v0 + (v-v0)*(float64(k)-t0)/gap
-				}
-			}
-		}
-		prev = j
-	}
-	for j, v := range vals {
-		if k := int(math.Round(offs[j])); finite(v) && k >= 0 && k < n && math.IsNaN(out[k]) {
-			out[k] = v
-		}
-	}
-	if cumulative {
-		for k := 0; k < n && math.IsNaN(out[k]); k++ {
-			out[k] = 0 // before the first sample nothing has been covered yet
-		}
-		for k := 1; k < n; k++ {
-			if math.IsNaN(out[k]) {
-				out[k] = out[k-1]
-			}
-		}
-	}
-	return out
-}
-
 // speedWindowS is the half-width of the centred difference used to derive
 // speed from distance: ±2 s smooths 1 Hz GPS jitter without hiding a 20 s
 // surge. Rebound's choice.
 const speedWindowS = 2
 
-// speedFromDistance derives speed from the cumulative distance by a centred
-// difference, NaN where the grid sample falls in a pause.
-func speedFromDistance(dist []float64, offs []float64, seg []int, n int) []float64 {
-	// Which grid seconds are recorded (not inside a pause)?
+// speedFromDistance sets out to the speed derived from the cumulative
+// distance by a centred difference over the recorded grid seconds, NaN
+// where the grid sample falls in a pause.
+func speedFromDistance(out, dist []float64, smp []sample) {
+	n := len(dist)
+	// Which grid seconds are recorded (not inside a pause)? Those between
+	// consecutive samples of a segment, whatever the gap, and each sample's
+	// nearest second.
 	recorded := make([]bool, n)
-	for j := range offs {
-		if j > 0 && seg[j] == seg[j-1] {
-			for k := int(math.Ceil(offs[j-1])); k <= int(math.Floor(offs[j])) && k < n; k++ {
-				if k >= 0 {
-					recorded[k] = true
-				}
+	for j := range smp {
+		if j > 0 && smp[j].seg == smp[j-1].seg {
+			for k := int(smp[j-1].ceil); k <= int(smp[j].hi); k++ {
+				recorded[k] = true
 			}
 		}
-		if k := int(math.Round(offs[j])); k >= 0 && k < n {
+		if k := int(smp[j].near); k < n {
 			recorded[k] = true
 		}
 	}
-	out := make([]float64, n)
 	for i := range out {
 		if !recorded[i] {
 			out[i] = math.NaN()
@@ -271,5 +575,4 @@ func speedFromDistance(dist []float64, offs []float64, seg []int, n int) []float
 		}
 		out[i] = math.Max(0, (dist[b]-dist[a])/float64(b-a))
 	}
-	return out
 }

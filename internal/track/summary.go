@@ -62,11 +62,10 @@ func Summarize(s *rebound.Streams) Summary {
 		sum.AscentM, sum.DescentM = &up, &down
 	}
 	sum.AvgHeartRateBPM = mean(s.HeartRateBPM, moving)
-	sum.MaxHeartRateBPM = extreme(s.HeartRateBPM, math.Max)
-	sum.MaxSpeedMPS = extreme(s.SpeedMPS, math.Max)
+	sum.MaxHeartRateBPM = extreme(s.HeartRateBPM, true)
+	sum.MaxSpeedMPS = extreme(s.SpeedMPS, true)
 	sum.AvgTemperatureC = mean(s.TemperatureC, nil)
-	sum.MinTemperatureC = extreme(s.TemperatureC, math.Min)
-	sum.MaxTemperatureC = extreme(s.TemperatureC, math.Max)
+	sum.MinTemperatureC, sum.MaxTemperatureC = minMax(s.TemperatureC)
 	sum.AvgCadenceSPM = mean(s.CadenceSPM, moving)
 	sum.AvgPowerW = mean(s.PowerW, moving)
 	return sum
@@ -108,23 +107,22 @@ func mean(v []float64, moving []bool) *float64 {
 	if v == nil {
 		return nil
 	}
-	avg := func(useMask bool) (float64, int) {
-		total, count := 0.0, 0
-		for i, x := range v {
-			if math.IsNaN(x) || (useMask && !moving[i]) {
-				continue
-			}
-			total += x
-			count++
-		}
-		return total, count
-	}
 	total, count := 0.0, 0
 	if moving != nil {
-		total, count = avg(true)
+		for i, x := range v {
+			if !math.IsNaN(x) && moving[i] {
+				total += x
+				count++
+			}
+		}
 	}
-	if count == 0 {
-		total, count = avg(false)
+	if count == 0 { // total is still 0
+		for _, x := range v {
+			if !math.IsNaN(x) {
+				total += x
+				count++
+			}
+		}
 	}
 	if count == 0 {
 		return nil
@@ -133,23 +131,54 @@ func mean(v []float64, moving []bool) *float64 {
 	return &r
 }
 
-func extreme(v []float64, pick func(a, b float64) float64) *float64 {
+// extreme is the largest (or, if !largest, the smallest) value that is not
+// NaN; nil when there is none. It picks as math.Max and math.Min do, +0
+// over −0 for the largest and −0 over +0 for the smallest, with a
+// comparison instead of a call per sample.
+func extreme(v []float64, largest bool) *float64 {
 	found := false
 	r := 0.0
 	for _, x := range v {
 		if math.IsNaN(x) {
 			continue
 		}
-		if !found {
+		switch {
+		case !found:
 			r, found = x, true
-			continue
+		case largest:
+			if x > r || x == 0 && r == 0 && !math.Signbit(x) {
+				r = x // max(r, x)
+			}
+		default:
+			if x < r || x == 0 && r == 0 && math.Signbit(x) {
+				r = x // min(r, x)
+			}
 		}
-		r = pick(r, x)
 	}
 	if !found {
 		return nil
 	}
 	return &r
+}
+
+// minMax is extreme(v, false) and extreme(v, true) in one pass.
+func minMax(v []float64) (lo, hi *float64) {
+	found := false
+	mn, mx := 0.0, 0.0
+	for _, x := range v {
+		if math.IsNaN(x) {
+			continue
+		}
+		if !found {
+			mn, mx, found = x, x, true
+			continue
+		}
+		mn, mx = min(mn, x), max(mx, x)
+	}
+	if !found {
+		return nil, nil
+	}
+	return &mn, &mx
 }
 
 // elevation sums climbs and drops with ElevationHysteresisM hysteresis: the

@@ -38,9 +38,8 @@ func (a *accumulator) build(now time.Time) ([]*rebound.Activity, error) {
 	// timestamps keep file order (track.Resample lets the last one win).
 	// Files are almost always in time order already; checking is a tenth
 	// of the cost of a stable sort that finds nothing to move.
-	byTime := func(x, y rebound.Point) int { return x.Time.Compare(y.Time) }
-	if !slices.IsSortedFunc(a.points, byTime) {
-		slices.SortStableFunc(a.points, byTime)
+	if !sortedByTime(a.points) {
+		slices.SortStableFunc(a.points, func(x, y rebound.Point) int { return x.Time.Compare(y.Time) })
 	}
 	slices.SortStableFunc(a.laps, func(x, y values) int { return lapMid(&x).Compare(lapMid(&y)) })
 
@@ -77,6 +76,17 @@ func (a *accumulator) build(now time.Time) ([]*rebound.Activity, error) {
 		acts = append(acts, act)
 	}
 	return acts, nil
+}
+
+// sortedByTime is slices.IsSortedFunc by Time.Compare, without a call per
+// point.
+func sortedByTime(pts []rebound.Point) bool {
+	for i := 1; i < len(pts); i++ {
+		if pts[i].Time.Before(pts[i-1].Time) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxStreamS caps the 1 s samples one file may produce across its sessions:
@@ -182,18 +192,18 @@ func (a *accumulator) fromSession(s span, next time.Time, index int, now time.Ti
 		act.Laps = append(act.Laps, lap(&a.laps[j], len(act.Laps), act.Sport))
 	}
 	from := sort.Search(len(a.points), func(k int) bool { return !a.points[k].Time.Before(s.start) })
-	to := from
-	for to < len(a.points) && inSpan(a.points[to].Time, s, next) {
-		to++
-	}
-	pts, err := a.pointsFor(from, to, act.Sport, now)
+	// Every point from index from on is at or after the start, so inSpan
+	// holds up to some index and fails from there on: a binary search
+	// finds it.
+	to := from + sort.Search(len(a.points)-from, func(k int) bool { return !inSpan(a.points[from+k].Time, s, next) })
+	pts, cadenceFactor, err := a.pointsFor(from, to, act.Sport, now)
 	if err != nil {
 		return nil, err
 	}
 	if err := spend(budget, pts, s.start); err != nil {
 		return nil, err
 	}
-	a.addStreams(act, pts)
+	a.addStreams(act, pts, cadenceFactor)
 	return act, nil
 }
 
@@ -207,7 +217,7 @@ func (a *accumulator) fromRecords(now time.Time) (*rebound.Activity, error) {
 	case len(a.laps) > 0 && a.laps[0].has(sumSport):
 		sport, sub = sportName(a.laps[0][sumSport]), subSportName(a.laps[0][sumSubSport])
 	}
-	pts, err := a.pointsFor(0, len(a.points), sport, now)
+	pts, cadenceFactor, err := a.pointsFor(0, len(a.points), sport, now)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +233,7 @@ func (a *accumulator) fromRecords(now time.Time) (*rebound.Activity, error) {
 			act.Laps = append(act.Laps, lap(&a.laps[j], len(act.Laps), sport))
 		}
 	}
-	a.addStreams(act, pts)
+	a.addStreams(act, pts, cadenceFactor)
 	return act, nil
 }
 
@@ -242,23 +252,22 @@ func (a *accumulator) newActivity(sport, sub string, start time.Time, index int)
 	return act
 }
 
-// pointsFor copies the records from…to-1, with cadence converted to
-// steps/min for foot sports, and range-checks each. Record i is the i-th
-// record in time order, which is file order in any well-formed file.
-func (a *accumulator) pointsFor(from, to int, sport string, now time.Time) ([]rebound.Point, error) {
-	double := stridesToSteps(sport)
-	pts := make([]rebound.Point, 0, to-from)
-	for i := from; i < to; i++ {
-		p := a.points[i]
-		if double {
-			p.CadenceSPM *= 2
-		}
-		if err := track.CheckPoint(i, p, now); err != nil {
-			return nil, err
-		}
-		pts = append(pts, p)
+// pointsFor range-checks the records from…to-1 and returns them with the
+// factor their cadence must be multiplied by: 2 (strides/min → steps/min)
+// for foot sports. Record i is the i-th record in time order, which is file
+// order in any well-formed file. The points are a.points itself, neither
+// copied nor converted: sessions may share records when a repaired session
+// start breaks their order, so converting in place could double twice.
+func (a *accumulator) pointsFor(from, to int, sport string, now time.Time) ([]rebound.Point, float64, error) {
+	factor := 1.0
+	if stridesToSteps(sport) {
+		factor = 2
 	}
-	return pts, nil
+	pts := a.points[from:to]
+	if err := track.CheckPoints(pts, from, factor, now); err != nil {
+		return nil, 0, err
+	}
+	return pts, factor, nil
 }
 
 // hrNearS is how close a record with a heart rate must be for an hr-message
@@ -297,13 +306,12 @@ func (a *accumulator) mergeHR(now time.Time) {
 	}
 }
 
-// spend takes the span of pts from the file's sample budget.
+// spend takes the span of pts from the file's sample budget. pts are in
+// time order (build sorts them), so the last is the latest.
 func spend(budget *float64, pts []rebound.Point, start time.Time) error {
 	last := start
-	for _, p := range pts {
-		if p.Time.After(last) {
-			last = p.Time
-		}
+	if len(pts) > 0 && pts[len(pts)-1].Time.After(last) {
+		last = pts[len(pts)-1].Time
 	}
 	*budget -= last.Sub(start).Seconds()
 	if *budget < 0 {
@@ -312,13 +320,14 @@ func spend(budget *float64, pts []rebound.Point, start time.Time) error {
 	return nil
 }
 
-// addStreams resamples the points to 1 s streams and fills every summary
-// field the file left empty from them (file totals win).
-func (a *accumulator) addStreams(act *rebound.Activity, pts []rebound.Point) {
+// addStreams resamples the points, cadence multiplied by cadenceFactor, to
+// 1 s streams and fills every summary field the file left empty from them
+// (file totals win).
+func (a *accumulator) addStreams(act *rebound.Activity, pts []rebound.Point, cadenceFactor float64) {
 	if len(pts) == 0 {
 		return
 	}
-	st := track.Resample(pts, act.StartTime)
+	st := track.ResampleCadence(pts, act.StartTime, cadenceFactor)
 	if st.Len() == 0 {
 		return
 	}
