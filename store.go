@@ -45,6 +45,10 @@ type ActivityStore interface {
 	// Activity returns one activity with laps, and streams when withStreams.
 	// A missing ID is an ENotFound error.
 	Activity(ctx context.Context, athleteID, id int64, withStreams bool) (*Activity, error)
+	// ActivityStreams returns one activity's streams alone: nil when it has
+	// none (a manual entry) or no such activity is stored. The load model
+	// reads them for activities whose summary it already has.
+	ActivityStreams(ctx context.Context, athleteID, id int64) (*Streams, error)
 	// Activities lists activity summaries (no laps, no streams), oldest first
 	// unless Limit is set, then the newest Limit in oldest-first order.
 	Activities(ctx context.Context, athleteID int64, f ActivityFilter) ([]*Activity, error)

@@ -249,7 +249,7 @@ func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts [
 		full := fresh[a.ID]
 		if full == nil || full.Streams == nil {
 			var err error
-			if full, err = c.Store.Activity(ctx, c.AthleteID, a.ID, true); err != nil {
+			if full, err = c.withStreams(ctx, a); err != nil {
 				return load.Profile{}, err
 			}
 		}
@@ -304,7 +304,7 @@ func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity,
 				full := fresh[a.ID]
 				if full == nil || (full.Streams == nil && full.SourceFormat != "manual") {
 					var err error
-					if full, err = c.Store.Activity(ctx, c.AthleteID, a.ID, true); err != nil {
+					if full, err = c.withStreams(ctx, a); err != nil {
 						select {
 						case errs <- fmt.Errorf("measure activity %d: %w", a.ID, err):
 						default:
@@ -342,6 +342,19 @@ feed:
 		return nil, err
 	}
 	return out, nil
+}
+
+// withStreams returns a copy of the summary a (from Activities) with its
+// stored streams. The load model needs no laps, so it reads the streams
+// alone rather than the whole activity again.
+func (c *Coach) withStreams(ctx context.Context, a *rebound.Activity) (*rebound.Activity, error) {
+	st, err := c.Store.ActivityStreams(ctx, c.AthleteID, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	cp := *a
+	cp.Streams = st
+	return &cp, nil
 }
 
 // recentBefore returns the activities that started in the days before a,

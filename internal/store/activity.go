@@ -362,10 +362,21 @@ func (s *Store) laps(ctx context.Context, tx *sql.Tx, id int64) ([]rebound.Lap, 
 }
 
 func (s *Store) streams(ctx context.Context, tx *sql.Tx, id int64) (*rebound.Streams, error) {
+	return s.decodeStreams(id, tx.QueryRowContext(ctx, s.d.rebind(`SELECT codec, samples, data FROM activity_streams WHERE activity_id = ?`), id))
+}
+
+// ActivityStreams returns the streams of one of the athlete's activities
+// without its summary and laps; nil when it has none or is not stored.
+func (s *Store) ActivityStreams(ctx context.Context, athleteID, id int64) (*rebound.Streams, error) {
+	return s.decodeStreams(id, s.streamsOf.QueryRowContext(ctx, athleteID, id))
+}
+
+// decodeStreams reads activity id's row of activity_streams (codec,
+// samples, data) and decodes the blob; no row is no streams.
+func (s *Store) decodeStreams(id int64, row *sql.Row) (*rebound.Streams, error) {
 	var codec, samples int
 	var blob []byte
-	err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT codec, samples, data FROM activity_streams WHERE activity_id = ?`), id).
-		Scan(&codec, &samples, &blob)
+	err := row.Scan(&codec, &samples, &blob)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil // recorded without samples (a manual entry)
 	}

@@ -465,3 +465,40 @@ func TestStore_ErrClosed(t *testing.T) {
 		t.Errorf("use after Close: %v, want a closed-database error", err)
 	}
 }
+
+func TestStore_ActivityStreams(t *testing.T) {
+	ctx := context.Background()
+	forEachDialect(t, func(t *testing.T, s *Store) {
+		res := mustAdd(t, s, 1, fullActivity(sha('s'), t0))
+		manual := mustAdd(t, s, 1, &rebound.Activity{Sport: rebound.SportRunning, StartTime: t0.Add(48 * time.Hour), ElapsedS: 2400,
+			MovingS: 2400, DistanceM: 6000, AvgSpeedMPS: 2.5, SourceFormat: "manual", SummarySource: rebound.SummaryFromManual})
+		full, err := s.Activity(ctx, 1, res[0].ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name    string
+			athlete int64
+			id      int64
+			want    *rebound.Streams
+		}{
+			{"the streams Activity reads", 1, res[0].ID, full.Streams},
+			{"manual entry: none", 1, manual[0].ID, nil},
+			{"another athlete's activity: none", 2, res[0].ID, nil},
+			{"no such activity: none", 1, 9999, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := s.ActivityStreams(ctx, tc.athlete, tc.id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.want != nil && got == nil {
+					t.Fatal("no streams")
+				}
+				if diff := cmp.Diff(tc.want, got, floatsEqual); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+			})
+		}
+	})
+}

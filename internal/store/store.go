@@ -44,6 +44,9 @@ type Store struct {
 	// hasSource is HasSource's query, prepared once on rdb: an import asks
 	// it for every file, from every decode worker (see writeStmts for why).
 	hasSource *sql.Stmt
+	// streamsOf is ActivityStreams's query, prepared once on rdb: the load
+	// model reads the streams of every activity it measures again.
+	streamsOf *sql.Stmt
 
 	applied int // migrations applied by Open, for tests
 }
@@ -165,6 +168,10 @@ func openSQLite(ctx context.Context, path string, o options) (_ *Store, err erro
 		WHERE athlete_id = ? AND sha256 = ?`)); err != nil {
 		return nil, fmt.Errorf("store: %s: prepare source lookup: %w", path, err)
 	}
+	if s.streamsOf, err = s.rdb.PrepareContext(ctx, s.d.rebind(`SELECT codec, samples, data FROM activity_streams
+		WHERE athlete_id = ? AND activity_id = ?`)); err != nil {
+		return nil, fmt.Errorf("store: %s: prepare streams lookup: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -212,8 +219,10 @@ func (s *Store) Close() error {
 	if s.w != nil {
 		errs = append(errs, s.w.close()) // idempotent; s.w stays for a clean "closed" error
 	}
-	if s.hasSource != nil {
-		errs = append(errs, s.hasSource.Close())
+	for _, st := range []*sql.Stmt{s.hasSource, s.streamsOf} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
 	if s.rdb != nil && s.rdb != s.db {
 		errs = append(errs, s.rdb.Close())
