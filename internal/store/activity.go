@@ -118,8 +118,8 @@ func (s *Store) PrepareStreams(a *rebound.Activity) ([]byte, error) {
 	}
 	// The caller's streams become exactly what a later read returns, so
 	// figures computed from them now equal those computed after a read.
-	streamcodec.Quantize(a.Streams)
-	return streamcodec.Encode(a.Streams)
+	// QuantizeEncode is Quantize then Encode in one pass over the samples.
+	return streamcodec.QuantizeEncode(a.Streams)
 }
 
 // AddActivitiesEncoded is AddActivities with stream blobs already made by

@@ -110,6 +110,21 @@ const lzLevel = 4
 // the channel mask; TestMaxChannels keeps it in step with the domain.
 const maxChannels = 9
 
+// QuantizeEncode is Quantize(s) followed by Encode(s) in one pass over each
+// channel: it leaves s exactly as Quantize leaves it (bit for bit, errors
+// or not) and returns exactly Encode's blob or error. The store prepares
+// every imported activity's streams this way (PrepareStreams); the second
+// pass over the samples was a fifth of that step's CPU time.
+func QuantizeEncode(s *rebound.Streams) ([]byte, error) {
+	e, err := getEncoder(lzLevel)
+	if err != nil {
+		Quantize(s)
+		return nil, err
+	}
+	defer e.release(lzLevel)
+	return e.encodeStreams(s, true)
+}
+
 func encode(s *rebound.Streams, level int) ([]byte, error) {
 	e, err := getEncoder(level)
 	if err != nil {
@@ -120,43 +135,43 @@ func encode(s *rebound.Streams, level int) ([]byte, error) {
 }
 
 func (e *encoder) encode(s *rebound.Streams) ([]byte, error) {
+	return e.encodeStreams(s, false)
+}
+
+// encodeStreams is Encode, or with quantize QuantizeEncode: every sample is
+// then quantised in place as it is coded, and on an error the samples not
+// yet reached are quantised before returning, as Quantize would have done
+// them before Encode failed.
+func (e *encoder) encodeStreams(s *rebound.Streams, quantize bool) ([]byte, error) {
 	if s == nil {
 		s = &rebound.Streams{}
 	}
 	chans := s.Channels()
+	mask, err := checkStreams(s, chans)
+	if err != nil {
+		if quantize {
+			Quantize(s)
+		}
+		return nil, err
+	}
 	n := s.Len()
-	if n > MaxSamples {
-		return nil, rebound.Errorf(rebound.EInvalid, "streams: %d samples is more than the %d (7 days) Rebound keeps", n, MaxSamples)
-	}
-	var mask uint64
-	for i, c := range chans {
-		if _, ok := perUnit(c.Name); !ok {
-			// A channel added to the domain without a scale here: a bug.
-			return nil, fmt.Errorf("streamcodec: no scale for channel %q", c.Name)
-		}
-		if *c.Values == nil {
-			continue
-		}
-		if len(*c.Values) != n {
-			return nil, rebound.Errorf(rebound.EInvalid, "streams: channel %s has %d samples, others %d", c.Name, len(*c.Values), n)
-		}
-		mask |= 1 << i
-	}
 
 	// The payload: sample count, channel mask, then each present channel.
 	// ends[i] is where present channel i's bytes end.
 	raw := binary.AppendUvarint(e.raw[:0], uint64(n))
 	raw = binary.AppendUvarint(raw, mask)
 	e.ends = e.ends[:0]
-	for _, c := range chans {
+	for ci, c := range chans {
 		if *c.Values == nil {
 			continue
 		}
 		scale, _ := perUnit(c.Name)
-		var err error
-		raw, e.runs, err = appendChannel(raw, e.runs, *c.Values, c.Name, scale, secondOrder(c.Name))
+		raw, e.runs, err = appendChannel(raw, e.runs, *c.Values, c.Name, scale, secondOrder(c.Name), quantize)
 		if err != nil {
 			e.raw = raw
+			if quantize {
+				quantizeChannels(chans[ci+1:])
+			}
 			return nil, err
 		}
 		e.ends = append(e.ends, len(raw))
@@ -192,6 +207,31 @@ func (e *encoder) encode(s *rebound.Streams) ([]byte, error) {
 	return b, nil
 }
 
+// checkStreams returns the channel mask of s, or Encode's error for streams
+// it cannot store: more than MaxSamples samples, a channel without a scale,
+// or channels of different lengths. It does not look at the values.
+func checkStreams(s *rebound.Streams, chans []rebound.Channel) (uint64, error) {
+	n := s.Len()
+	if n > MaxSamples {
+		return 0, rebound.Errorf(rebound.EInvalid, "streams: %d samples is more than the %d (7 days) Rebound keeps", n, MaxSamples)
+	}
+	var mask uint64
+	for i, c := range chans {
+		if _, ok := perUnit(c.Name); !ok {
+			// A channel added to the domain without a scale here: a bug.
+			return 0, fmt.Errorf("streamcodec: no scale for channel %q", c.Name)
+		}
+		if *c.Values == nil {
+			continue
+		}
+		if len(*c.Values) != n {
+			return 0, rebound.Errorf(rebound.EInvalid, "streams: channel %s has %d samples, others %d", c.Name, len(*c.Values), n)
+		}
+		mask |= 1 << i
+	}
+	return mask, nil
+}
+
 // blockSplitMin is the sample count (5 minutes) from which Encode gives each
 // channel a DEFLATE segment of its own. Below it one segment is smaller: on
 // the synthetic run of the tests, per-channel tables break even with one
@@ -202,8 +242,10 @@ const blockSplitMin = 300
 // of missing (NaN) runs, each run as (present samples since the previous
 // run, run length), then the zigzag varint of each finite sample's quantised
 // difference to the previous one (order 1) or of the change of that
-// difference (order 2). runs is scratch for the run bounds.
-func appendChannel(dst []byte, runs []int, vals []float64, name string, scale float64, second bool) ([]byte, []int, error) {
+// difference (order 2). runs is scratch for the run bounds. With quantize
+// every finite sample is also quantised in place (Quantize), the whole of
+// vals even when it returns an error.
+func appendChannel(dst []byte, runs []int, vals []float64, name string, scale float64, second, quantize bool) ([]byte, []int, error) {
 	// The values are written in one pass that also finds the NaN runs,
 	// after a one-byte run count of 0; the rare channel with runs has its
 	// values moved up afterwards to make room for the real count and runs.
@@ -213,9 +255,14 @@ func appendChannel(dst []byte, runs []int, vals []float64, name string, scale fl
 	var d deltas
 	for i := 0; i < len(vals); {
 		var stop int
-		if second {
+		switch {
+		case second && quantize:
+			dst, stop = d.quantizeOrder2(dst, vals[i:], scale)
+		case quantize:
+			dst, stop = d.quantizeOrder1(dst, vals[i:], scale)
+		case second:
 			dst, stop = d.appendOrder2(dst, vals[i:], scale)
-		} else {
+		default:
 			dst, stop = d.appendOrder1(dst, vals[i:], scale)
 		}
 		i += stop
@@ -223,6 +270,11 @@ func appendChannel(dst []byte, runs []int, vals []float64, name string, scale fl
 			break
 		}
 		if v := vals[i]; v == v { // not NaN: out of range
+			if quantize {
+				// vals[i] is final: left as it was (out of range), or
+				// quantised to a value Encode refuses (see exactBelow).
+				quantizeValues(vals[i+1:], scale)
+			}
 			return dst, runs, rebound.Errorf(rebound.EInvalid, "streams: channel %s sample %d: value %g out of range", name, i, v)
 		}
 		j := i + 1
@@ -322,6 +374,95 @@ func (st *deltas) appendOrder2(dst []byte, vals []float64, scale float64) ([]byt
 	return dst[:len(dst)+p], i
 }
 
+// exactBelow bounds the quanta k for which Encode, given the quantised
+// value v = k/perUnit (Quantize), gets k back: for |k| < 2^50,
+// fl(fl(k/s)·s) = k·(1+δ₁)(1+δ₂) with |δ| ≤ 2^-53 is within
+// 2^50·(2^-52+2^-106) < 0.26 of k, so it rounds to k (and stays within
+// maxQuantum). Above, it need not: for perUnit 100, 1000 and 1e7, 1–7 % of
+// the quanta in [2^51, 2^52), and for every perUnit 2–16 % of those in
+// [2^52, 2^53], come back as a neighbour of k (TestQuantizeEncodeReRound).
+// QuantizeEncode codes k directly below the bound and, above it, re-rounds
+// v as Encode does, so its blob is Encode's in every case. (Encode's range
+// check cannot fail there: |fl(k/s)·s| ≤ 2^53·(1+2^-53), which rounds to
+// 2^53, ties to even; QuantizeEncode keeps the check all the same.) The
+// bound is 10^13 m of distance, 10^8 ° of latitude: never real data.
+const exactBelow = 1 << 50
+
+// quantizeOrder1 is appendOrder1 that also quantises each sample in place
+// as Quantize does: v = round(v·scale)/scale, coding round(v·scale).
+func (st *deltas) quantizeOrder1(dst []byte, vals []float64, scale float64) ([]byte, int) {
+	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
+	buf := dst[len(dst):cap(dst)]
+	p := 0
+	prev := st.prev
+	i := 0
+	for ; i < len(vals); i++ {
+		// The conversion rounds the product, as Quantize's math.Round
+		// argument is rounded: no fused multiply-add on any platform.
+		x := float64(vals[i] * scale)
+		// NaN, ±Inf or out of range, which Quantize leaves alone (at
+		// |x| > 2^53 x is an integer, so this is |math.Round(x)| > 2^53).
+		if !(math.Abs(x) <= maxQuantum) {
+			break
+		}
+		q := roundHalfAwayCmov(x)
+		v := float64(q) / scale
+		vals[i] = v
+		if q >= exactBelow || q <= -exactBelow {
+			// What Encode codes for v, or where it stops.
+			if x = float64(v * scale); !(math.Abs(x) <= maxQuantum) {
+				break
+			}
+			q = roundHalfAway(x)
+		}
+		d := q - prev
+		prev = q
+		if z := uint64(d<<1) ^ uint64(d>>63); z < 0x80 {
+			buf[p] = byte(z)
+			p++
+		} else {
+			p += binary.PutUvarint(buf[p:], z)
+		}
+	}
+	st.prev = prev
+	return dst[:len(dst)+p], i
+}
+
+// quantizeOrder2 is quantizeOrder1 for second differences.
+func (st *deltas) quantizeOrder2(dst []byte, vals []float64, scale float64) ([]byte, int) {
+	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
+	buf := dst[len(dst):cap(dst)]
+	p := 0
+	prev, prevD := st.prev, st.prevD
+	i := 0
+	for ; i < len(vals); i++ {
+		x := float64(vals[i] * scale)
+		if !(math.Abs(x) <= maxQuantum) {
+			break
+		}
+		q := roundHalfAwayCmov(x)
+		v := float64(q) / scale
+		vals[i] = v
+		if q >= exactBelow || q <= -exactBelow {
+			if x = float64(v * scale); !(math.Abs(x) <= maxQuantum) {
+				break
+			}
+			q = roundHalfAway(x)
+		}
+		d := q - prev
+		prev = q
+		d, prevD = d-prevD, d
+		if z := uint64(d<<1) ^ uint64(d>>63); z < 0x80 {
+			buf[p] = byte(z)
+			p++
+		} else {
+			p += binary.PutUvarint(buf[p:], z)
+		}
+	}
+	st.prev, st.prevD = prev, prevD
+	return dst[:len(dst)+p], i
+}
+
 // roundHalfAway is int64(math.Round(x)) for |x| ≤ 2^53, faster on the
 // values Encode mostly sees, already quantised (PrepareStreams): int64(x)
 // truncates, x − t is exact (at |x| ≥ 2^52 both are the same integer), and a
@@ -335,6 +476,24 @@ func roundHalfAway(x float64) int64 {
 		t++
 	} else if f <= -0.5 {
 		t--
+	}
+	return t
+}
+
+// roundHalfAwayCmov is roundHalfAway compiled to conditional moves (amd64:
+// CMOVQCC, no branch on the fraction), for QuantizeEncode's raw samples:
+// their fractions are random, and roundHalfAway's branches mispredicted on
+// them half the time, which made the fused pass slower than Quantize and
+// Encode apart (BenchmarkQuantizeEncode).
+func roundHalfAwayCmov(x float64) int64 {
+	t := int64(x)
+	f := x - float64(t)
+	up, down := t+1, t-1
+	if f >= 0.5 {
+		t = up
+	}
+	if f <= -0.5 {
+		t = down
 	}
 	return t
 }
@@ -535,19 +694,24 @@ func Quantize(s *rebound.Streams) {
 	if s == nil {
 		return
 	}
-	for _, c := range s.Channels() {
-		vals := *c.Values
-		scale, ok := perUnit(c.Name)
-		if vals == nil || !ok {
+	quantizeChannels(s.Channels())
+}
+
+func quantizeChannels(chans []rebound.Channel) {
+	for _, c := range chans {
+		if scale, ok := perUnit(c.Name); ok {
+			quantizeValues(*c.Values, scale)
+		}
+	}
+}
+
+func quantizeValues(vals []float64, scale float64) {
+	for i, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		for i, v := range vals {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				continue
-			}
-			if q := math.Round(v * scale); math.Abs(q) <= maxQuantum {
-				vals[i] = float64(int64(q)) / scale
-			}
+		if q := math.Round(v * scale); math.Abs(q) <= maxQuantum {
+			vals[i] = float64(int64(q)) / scale
 		}
 	}
 }
