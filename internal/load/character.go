@@ -247,15 +247,17 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 	if nMoving >= 20*60 {
 		q := nMoving / 4
 		var m [4]float64
-		j := 0
+		k, j := 0, 0 // quarter k holds moving samples k·q … k·q+q−1; j counts within it
 		for _, x := range v {
 			if !moving(x) {
 				continue
 			}
-			if k := j / q; k < 4 {
+			if k < 4 {
 				m[k] += x
 			}
-			j++
+			if j++; j == q {
+				k, j = k+1, 0
+			}
 		}
 		for k := range m {
 			m[k] /= float64(q)

@@ -29,7 +29,7 @@ func TestContextMedianMatchesSortedWindows(t *testing.T) {
 			}
 		}
 		half := 1 + rng.IntN(120)
-		got := contextMedian(make([]float64, n), v, speedKeys(v, p), half)
+		got := contextMedian(make([]float64, n), v, speedKeys(v, p), nil, half)
 		for c := 0; c < n; c += 10 {
 			var buf []float64
 			for j := max(0, c-half); j <= min(n-1, c+half); j++ {

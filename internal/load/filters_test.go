@@ -195,7 +195,10 @@ func TestPrefixAndCentredMeanMatchDefinition(t *testing.T) {
 
 // TestRankWindowMedian checks the bucketed order statistics against a sort,
 // on whole arrays (movingMedian) and windows (contextMedian), including
-// infinite and huge speeds that crowd every value into one bucket.
+// infinite and huge speeds that crowd every value into one bucket; every
+// other trial with singleValues and countAll, the shortcuts Analyze takes,
+// and speeds quantised as stored (1 mm/s) so that they fire; those must
+// also give the very bits of the plain path.
 func TestRankWindowMedian(t *testing.T) {
 	p := DefaultParams()
 	r := rand.New(rand.NewPCG(11, 12))
@@ -209,6 +212,12 @@ func TestRankWindowMedian(t *testing.T) {
 				}
 			}
 		}
+		shortcuts := trial%2 == 1
+		if shortcuts && trial%3 != 2 {
+			for i := range v {
+				v[i] = math.Round(v[i]*1000) / 1000
+			}
+		}
 		var moving []float64
 		for _, x := range v {
 			if !math.IsNaN(x) && x >= p.MovingSpeedMPS {
@@ -216,15 +225,34 @@ func TestRankWindowMedian(t *testing.T) {
 			}
 		}
 		want := median(moving)
-		w := rankWindow{v: v, bucket: speedKeys(v, p), hi: n - 1}
+		keys := speedKeys(v, p)
+		w := rankWindow{v: v, bucket: keys, hi: n - 1}
 		for i := range v {
 			w.count(i, +1)
 		}
-		if got := w.median(); !(got == want || math.IsNaN(got) && math.IsNaN(want)) {
-			t.Fatalf("trial %d: median %v, want %v", trial, got, want)
+		plain := w.median()
+		if !(plain == want || math.IsNaN(plain) && math.IsNaN(want)) {
+			t.Fatalf("trial %d: median %v, want %v", trial, plain, want)
+		}
+		var single []float64
+		if shortcuts {
+			single = singleValues(make([]float64, speedBuckets), v, keys)
+			w := rankWindow{v: v, bucket: keys, single: single}
+			w.countAll()
+			if got := w.median(); !same(got, plain) {
+				t.Fatalf("trial %d: median with shortcuts %v, without %v", trial, got, plain)
+			}
 		}
 		half := r.IntN(100)
-		got := contextMedian(make([]float64, n), v, speedKeys(v, p), half)
+		got := contextMedian(make([]float64, n), v, keys, single, half)
+		if shortcuts {
+			without := contextMedian(make([]float64, n), v, keys, nil, half)
+			for i := range got {
+				if !same(got[i], without[i]) {
+					t.Fatalf("trial %d (half %d): context median at %d with shortcuts %v, without %v", trial, half, i, got[i], without[i])
+				}
+			}
+		}
 		for c := 0; c < n; c += 10 {
 			var buf []float64
 			for j := max(0, c-half); j <= min(n-1, c+half); j++ {

@@ -29,7 +29,7 @@ func detectSegments(an *analysis, p Params) (*rebound.Segment, []rebound.Segment
 		ffSeg = &seg
 	}
 	var surges []rebound.Segment
-	for _, r := range surgeRanges(v, pr, an.speedKeys(), p, an.sc) {
+	for _, r := range surgeRanges(v, pr, an.speedKeys(), an.speedSingles(), p, an.sc) {
 		if r[1] >= ffStart-int(p.SurgeMinGapS) {
 			continue // part of (or the run-up to) the fast finish
 		}
@@ -129,19 +129,21 @@ func stepEdge(pr prefix, i, reach, w int, up bool) int {
 // a surge; two closer than SurgeMinGapS are one effort, dropped when
 // together they last longer than SurgeMaxS (that is an interval, not a
 // surge).
-// pr is v's prefix, keys its speed buckets; buffers come from sc.
-func surgeRanges(v []float64, pr prefix, keys []int16, p Params, sc *scratch) [][2]int {
+// pr is v's prefix, keys its speed buckets, single their singleValues (or
+// nil); buffers come from sc.
+func surgeRanges(v []float64, pr prefix, keys []int16, single []float64, p Params, sc *scratch) [][2]int {
 	n := len(v)
 	if n == 0 {
 		return nil
 	}
-	defer sc.release(sc.mark()) // base is temporary
-	base := contextMedian(sc.floats(n), v, keys, p.SurgeContextS)
+	defer sc.release(sc.mark()) // base and the 5 s mean are temporary
+	base := contextMedian(sc.floats(n), v, keys, single, p.SurgeContextS)
+	mean5 := centredMean(sc.floats(n), v, pr, 2) // pr.centred(v, i, 2) per i
 	in := func(i int) bool {
 		if math.IsNaN(base[i]) || base[i] < p.MovingSpeedMPS {
 			return false
 		}
-		sm := pr.centred(v, i, 2) // the 5 s centred mean
+		sm := mean5[i]
 		return !math.IsNaN(sm) && sm >= (1+p.SurgeFaster)*base[i]
 	}
 	var raw [][2]int
@@ -218,16 +220,16 @@ func rangeMeans(x []float64, ranges [][2]int) []float64 {
 
 // contextMedian is, per second, the median moving speed over ±half seconds,
 // evaluated every 10 s and held in between (a 3-min median moves slowly).
-// keys are v's speed buckets (speedKeys). It writes to out (len(v) long)
-// and returns it.
+// keys are v's speed buckets (speedKeys), single their singleValues (or
+// nil). It writes to out (len(v) long) and returns it.
 //
 // Rather than sorting each window, its moving samples are counted per
 // speed bucket; the median's bucket is found by walking from the previous
 // one, and only the few window samples in it are sorted (see rankWindow):
 // the same medians a sort of each window gives.
-func contextMedian(out, v []float64, keys []int16, half int) []float64 {
+func contextMedian(out, v []float64, keys []int16, single []float64, half int) []float64 {
 	n := len(v)
-	w := rankWindow{v: v, bucket: keys, hi: -1}
+	w := rankWindow{v: v, bucket: keys, hi: -1, single: single}
 	const step = 10
 	for c := 0; c < n; c += step {
 		lo, hi := max(0, c-half), min(n-1, c+half)
@@ -250,6 +252,10 @@ func contextMedian(out, v []float64, keys []int16, half int) []float64 {
 // over: enough that a bucket holds a handful of a 3-min window's samples.
 const speedBuckets = 4096
 
+// groupBuckets is the number of adjacent buckets rankWindow also counts
+// together, so that a search for a far-away rank skips empty stretches.
+const groupBuckets = 64
+
 // speedKeys returns, per sample of v, its bucket among speedBuckets equal
 // ones between the slowest and the fastest moving speed, or −1 when it is
 // not moving (NaN or below MovingSpeedMPS). The bucket never decreases as
@@ -259,8 +265,13 @@ func speedKeys(v []float64, p Params) []int16 {
 	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
 	lowest, highest := math.Inf(1), math.Inf(-1)
 	for _, x := range v {
-		if moving(x) {
-			lowest, highest = min(lowest, x), max(highest, x)
+		if moving(x) { // not NaN: plain comparisons (a ±0 tie cannot change a bucket)
+			if x < lowest {
+				lowest = x
+			}
+			if x > highest {
+				highest = x
+			}
 		}
 	}
 	scale := 0.0
@@ -284,6 +295,28 @@ func speedKeys(v []float64, p Params) []int16 {
 	return keys
 }
 
+// singleValues returns, per speed bucket of keys that holds samples of v,
+// the one value all of them have (compared bit for bit), NaN when they
+// differ; buckets without samples are left as they were (rankWindow reads
+// only buckets it counts samples in). It writes to single (speedBuckets
+// long) and returns it. Stored speeds are quantised (1 mm/s), and a
+// bucket of a run is usually narrower than that: its samples are then all
+// equal, and any order statistic that falls in the bucket is that value,
+// with no need to collect and sort the bucket's samples of the window.
+func singleValues(single, v []float64, keys []int16) []float64 {
+	for i, b := range keys { // some sample's value per bucket
+		if b >= 0 {
+			single[b] = v[i]
+		}
+	}
+	for i, b := range keys { // NaN where another differs
+		if b >= 0 && math.Float64bits(v[i]) != math.Float64bits(single[b]) {
+			single[b] = math.NaN()
+		}
+	}
+	return single
+}
+
 // rankWindow finds order statistics of the moving samples of v[lo..hi]
 // from their counts per speed bucket: the r-th smallest lies in the bucket
 // where the running count passes r, and is found by sorting that bucket's
@@ -294,10 +327,12 @@ type rankWindow struct {
 	lo, hi  int     // the window, counted with count
 	size    int     // moving samples in the window
 	cnt     [speedBuckets]int32
-	at      int // the bucket the last search ended in
-	below   int // moving samples of the window in buckets below at
+	group   [speedBuckets / groupBuckets]int32 // cnt summed over groupBuckets buckets
+	at      int                                // the bucket the last search ended in
+	below   int                                // moving samples of the window in buckets below at
 	pick    []float64
-	pickFor int // the bucket whose samples pick holds, sorted; −1 when stale
+	pickFor int       // the bucket whose samples pick holds, sorted; −1 when stale
+	single  []float64 // singleValues of v and bucket, or nil: no shortcut
 }
 
 // count adds (d = +1) or removes (d = −1) sample i.
@@ -307,6 +342,7 @@ func (w *rankWindow) count(i int, d int32) {
 		return
 	}
 	w.cnt[b] += d
+	w.group[b/groupBuckets] += d
 	w.size += int(d)
 	if int(b) < w.at {
 		w.below += int(d)
@@ -314,15 +350,45 @@ func (w *rankWindow) count(i int, d int32) {
 	w.pickFor = -1
 }
 
+// countAll adds every sample of v: the window v[0..len(v)−1], at bucket 0.
+func (w *rankWindow) countAll() {
+	for _, b := range w.bucket {
+		if b >= 0 {
+			w.cnt[b]++
+			w.group[b/groupBuckets]++
+			w.size++
+		}
+	}
+	w.lo, w.hi, w.at, w.below, w.pickFor = 0, len(w.bucket)-1, 0, 0, -1
+}
+
 // kth is the r-th smallest (from 0) moving value of the window, r < size.
 func (w *rankWindow) kth(r int) float64 {
+	// Walk to the bucket where the running count passes r, a whole group
+	// of buckets at a time where it cannot be inside it: the bucket a
+	// one-by-one walk ends in.
 	for r < w.below {
+		if g := w.at/groupBuckets - 1; w.at%groupBuckets == 0 && g >= 0 && r < w.below-int(w.group[g]) {
+			w.at -= groupBuckets
+			w.below -= int(w.group[g])
+			continue
+		}
 		w.at--
 		w.below -= int(w.cnt[w.at])
 	}
 	for r >= w.below+int(w.cnt[w.at]) {
+		if g := w.at / groupBuckets; w.at%groupBuckets == 0 && r >= w.below+int(w.group[g]) {
+			w.at += groupBuckets
+			w.below += int(w.group[g])
+			continue
+		}
 		w.below += int(w.cnt[w.at])
 		w.at++
+	}
+	if w.single != nil {
+		if x := w.single[w.at]; !math.IsNaN(x) {
+			return x // every sample in the bucket is x
+		}
 	}
 	if w.pickFor != w.at {
 		w.pick = w.pick[:0]

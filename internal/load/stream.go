@@ -96,17 +96,39 @@ func cleanHR(raw []float64, p Params, sc *scratch) hrStream {
 	h.bpm = sc.floats(len(raw))
 	copy(h.bpm, raw)
 	h.span = last - first + 1
-	run := 0
+	const half = 5 // the 11 s window
+	limit := p.HRSpikeBPM
+	// farFromMedian, in two steps: nearAll decides most samples, and when
+	// a sample repeats the previous one (whole bpm, second after second)
+	// whose window was all near, only the value entering the window needs
+	// checking: the rest of it was the previous window.
+	run, prevNear := 0, false
 	for i := first; i <= last; i++ {
 		v := raw[i]
 		if math.IsNaN(v) {
 			h.missing++
 			run++
 			h.longestS = max(h.longestS, run)
+			prevNear = false
 			continue
 		}
 		run = 0
-		if v < 25 || v > 250 || farFromMedian(raw, i, 5, p.HRSpikeBPM) {
+		if v < 25 || v > 250 {
+			h.bpm[i] = math.NaN()
+			h.spikes++
+			prevNear = false
+			continue
+		}
+		near := false
+		if limit <= 1e300 {
+			if prevNear && v == raw[i-1] {
+				near = i+half >= len(raw) || !(math.Abs(v-raw[i+half]) > limit)
+			} else {
+				near = nearAll(raw, i, half, limit)
+			}
+		}
+		prevNear = near
+		if !near && farFromWindowMedian(raw, i, half, limit) {
 			h.bpm[i] = math.NaN()
 			h.spikes++
 			continue
@@ -128,20 +150,28 @@ func cleanHR(raw []float64, p Params, sc *scratch) hrStream {
 // Other samples get the median the definition gives: the window's finite
 // values sorted.
 func farFromMedian(x []float64, i, half int, limit float64) bool {
+	if limit <= 1e300 && nearAll(x, i, half, limit) {
+		return false
+	}
+	return farFromWindowMedian(x, i, half, limit)
+}
+
+// nearAll reports whether every finite value of x[i−half, i+half] lies
+// within limit of x[i]: math.Abs(x[i]−y) ≤ limit.
+func nearAll(x []float64, i, half int, limit float64) bool {
 	v := x[i]
-	win := x[max(0, i-half):min(len(x), i+half+1)]
-	if limit <= 1e300 {
-		near := true
-		for _, y := range win {
-			if math.Abs(v-y) > limit { // false for NaN: not a value
-				near = false
-				break
-			}
-		}
-		if near {
+	for _, y := range x[max(0, i-half):min(len(x), i+half+1)] {
+		if math.Abs(v-y) > limit { // false for NaN: not a value
 			return false
 		}
 	}
+	return true
+}
+
+// farFromWindowMedian is farFromMedian's test from the sorted window.
+func farFromWindowMedian(x []float64, i, half int, limit float64) bool {
+	v := x[i]
+	win := x[max(0, i-half):min(len(x), i+half+1)]
 	var small [16]float64
 	buf := small[:0]
 	for _, y := range win {
@@ -184,10 +214,11 @@ func medianFilter(x []float64, half int) []float64 {
 			win = insert(win, x[j])
 		}
 	}
+	slot := 0 // i % (half+1), without a division: also where x[i−half−1] is
 	for i := range n {
 		out, in := math.NaN(), math.NaN() // the values leaving and entering
-		if k := i - half - 1; k >= 0 {
-			out = ring[k%(half+1)]
+		if i-half-1 >= 0 {
+			out = ring[slot]
 		}
 		if k := i + half; k < n {
 			in = x[k]
@@ -221,7 +252,10 @@ func medianFilter(x []float64, half int) []float64 {
 			win = insert(win, in)
 		}
 		v := x[i]
-		ring[i%(half+1)] = v
+		ring[slot] = v
+		if slot++; slot == half+1 {
+			slot = 0
+		}
 		if math.IsNaN(v) {
 			continue
 		}
@@ -481,7 +515,9 @@ func haversineM(lat1, lon1, lat2, lon2 float64) float64 {
 // (J Appl Physiol 93:1039–1046; science.md §5), with i clamped to ±0.45,
 // the range the polynomial was fitted on.
 func MinettiCr(i float64) float64 {
-	i = math.Max(-0.45, math.Min(0.45, i))
+	// The built-in min and max are math.Min and math.Max (NaN and ±0
+	// included, by the language spec), inlined.
+	i = max(-0.45, min(0.45, i))
 	return ((((155.4*i-30.4)*i-43.3)*i+46.3)*i+19.5)*i + 3.6
 }
 
@@ -541,7 +577,7 @@ func gradedSpeed(s *rebound.Streams, v []float64, p Params, sc *scratch) ([]floa
 			continue // no usable grade: keep the raw speed
 		}
 		any = true
-		g = math.Max(-p.GradeClamp, math.Min(p.GradeClamp, g))
+		g = max(-p.GradeClamp, min(p.GradeClamp, g)) // as math.Max, math.Min
 		out[i] = v[i] * MinettiCr(g) / cr0
 	}
 	return out, any
@@ -559,9 +595,14 @@ func normalized(x []float64, pr prefix, window int) (float64, int) {
 			continue
 		}
 		var m float64
-		if lo := i - window + 1; pr.cnt == nil && window > 0 && lo >= 0 {
+		switch lo := i - window + 1; {
+		case pr.cnt == nil && window > 0 && lo >= 0:
 			m = (pr.sum[i+1] - pr.sum[lo]) / float64(window) // pr.mean(lo, i+1), inlined
-		} else {
+		case pr.cnt != nil && window > 0:
+			// pr.mean(lo, i+1), inlined: x[i] is finite, so counted.
+			lo = max(lo, 0)
+			m = (pr.sum[i+1] - pr.sum[lo]) / (pr.cnt[i+1] - pr.cnt[lo])
+		default:
 			m = pr.mean(lo, i+1)
 		}
 		s4 += m * m * m * m

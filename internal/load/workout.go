@@ -74,7 +74,7 @@ func RPEPairs(loads []rebound.WorkoutLoad) []RPEPair {
 // range the model is defined on (below rest is no load; above the max is a
 // max that is set too low).
 func TRIMPRate(x, a, b float64) float64 {
-	x = math.Max(0, math.Min(1, x))
+	x = max(0, min(1, x)) // as math.Max, math.Min (NaN and ±0 included)
 	return x * a * math.Exp(b*x)
 }
 
@@ -187,13 +187,28 @@ func workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) (r
 			if h.valid > 0 && hrOK {
 				// Heart rate repeats from second to second (whole bpm),
 				// so the rate of the previous sample is reused when the
-				// value is the same: the same terms, added in the same
-				// order.
+				// value is the same, and a run's few hundred distinct
+				// values (cleaned heart rate lies in 25–250 bpm, stored
+				// to 0.1 bpm) keep their rates in a small table keyed by
+				// the value's bits: the same terms, added in the same
+				// order, with one math.Exp per distinct value.
+				type memo struct {
+					bits uint64
+					rate float64
+				}
+				var rates [256]memo
+				for k := range rates {
+					rates[k].bits = math.Float64bits(math.NaN()) // never a cleaned value
+				}
 				t, last, rate := 0.0, math.NaN(), 0.0
 				for _, v := range h.bpm {
 					if !math.IsNaN(v) {
 						if v != last {
-							last, rate = v, TRIMPRate((v-rest)/(hrMax-rest), ta, tb)/60
+							m := &rates[int(v*10)&255]
+							if bits := math.Float64bits(v); m.bits != bits {
+								m.bits, m.rate = bits, TRIMPRate((v-rest)/(hrMax-rest), ta, tb)/60
+							}
+							last, rate = v, m.rate
 						}
 						t += rate
 					}
@@ -339,9 +354,10 @@ type analysis struct {
 
 	speedDone, medDone, gradeDone, hrDone bool
 	sp                                    speedStream
-	vp                                    prefix  // of sp.mps
-	med                                   float64 // median moving speed
-	keys                                  []int16 // speedKeys of sp.mps
+	vp                                    prefix    // of sp.mps
+	med                                   float64   // median moving speed
+	keys                                  []int16   // speedKeys of sp.mps
+	single                                []float64 // singleValues of sp.mps
 	g                                     []float64
 	graded                                bool
 	gp                                    prefix // of g
@@ -352,11 +368,17 @@ type analysis struct {
 func newAnalysis(streams *rebound.Streams, p Params) *analysis {
 	s := consistent(streams)
 	n := s.Len()
-	// A run with every channel needs at most 6–7 buffers of n values at
-	// once (the cleaned channels and their prefix sums, plus temporaries
-	// released after use): one block. Gaps (prefix counts) may take a
-	// second.
-	return &analysis{s: s, n: n, p: p, sc: &scratch{block: make([]float64, 7*n+16)}}
+	// A run with every channel and gaps (prefix sums with counts) needs
+	// up to 8.6 buffers of n values at once (the cleaned channels and their
+	// prefix sums, plus temporaries released after use) and contextMedian's
+	// speedBuckets values: measured on the first 300 files of the import
+	// workload (docs/PERFORMANCE.md). One block that holds them all is
+	// allocated and zeroed once; a second block would be twice as large.
+	size := 16
+	if n > 0 {
+		size += 9*n + speedBuckets
+	}
+	return &analysis{s: s, n: n, p: p, sc: &scratch{block: make([]float64, size)}}
 }
 
 // speed is cleanSpeed of the streams.
@@ -383,10 +405,8 @@ func (an *analysis) movingMedian() float64 {
 	if !an.medDone {
 		an.medDone = true
 		v := an.speed().mps
-		w := rankWindow{v: v, bucket: an.speedKeys(), hi: len(v) - 1}
-		for i := range v {
-			w.count(i, +1)
-		}
+		w := rankWindow{v: v, bucket: an.speedKeys(), hi: len(v) - 1, single: an.speedSingles()}
+		w.countAll()
 		an.med = w.median()
 	}
 	return an.med
@@ -398,6 +418,14 @@ func (an *analysis) speedKeys() []int16 {
 		an.keys = speedKeys(an.speed().mps, an.p)
 	}
 	return an.keys
+}
+
+// speedSingles is singleValues of the cleaned speed and its keys.
+func (an *analysis) speedSingles() []float64 {
+	if an.single == nil {
+		an.single = singleValues(an.sc.floats(speedBuckets), an.speed().mps, an.speedKeys())
+	}
+	return an.single
 }
 
 // grade is gradedSpeed of the cleaned speed (speed().hasSpeed only).
@@ -450,13 +478,22 @@ func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
 			z[i].HighBPM = edges[i+1] / 100 * lthr
 		}
 	}
-	total := 0.0
+	// Seconds are counted as integers (exact, as float increments of 1
+	// are up to 2⁵³) and converted once.
+	var secs [7]int
+	total := 0
+	last, k := math.NaN(), 0 // heart rate repeats: the zone of the previous value
 	for _, v := range bpm {
 		if math.IsNaN(v) {
 			continue
 		}
+		if v == last { // the same value, the same zone (±0 both give ±0 %)
+			secs[k]++
+			total++
+			continue
+		}
+		last = v
 		pct := 100 * v / lthr
-		k := 0
 		switch {
 		case pct < 85:
 			k = 0
@@ -473,12 +510,13 @@ func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
 		default:
 			k = 6
 		}
-		z[k].Seconds++
+		secs[k]++
 		total++
 	}
 	for i := range z {
+		z[i].Seconds = float64(secs[i])
 		if total > 0 {
-			z[i].Fraction = z[i].Seconds / total
+			z[i].Fraction = z[i].Seconds / float64(total)
 		}
 	}
 	return z
@@ -506,7 +544,8 @@ func paceZones(v []float64, thr float64, p Params) []rebound.ZoneTime {
 		z[i].LowMPS = edges[i]
 		z[i].HighMPS = edges[i+1] // 0 for R: open-ended
 	}
-	total := 0.0
+	var secs [5]int // counted as integers, as in hrZones
+	total := 0
 	for _, x := range v {
 		if math.IsNaN(x) || x < p.MovingSpeedMPS {
 			continue
@@ -518,12 +557,13 @@ func paceZones(v []float64, thr float64, p Params) []rebound.ZoneTime {
 				break
 			}
 		}
-		z[k].Seconds++
+		secs[k]++
 		total++
 	}
 	for i := range z {
+		z[i].Seconds = float64(secs[i])
 		if total > 0 {
-			z[i].Fraction = z[i].Seconds / total
+			z[i].Fraction = z[i].Seconds / float64(total)
 		}
 	}
 	return z
