@@ -22,6 +22,19 @@ func fitTime(s float64) time.Time {
 	return fitEpoch.Add(time.Duration(s) * time.Second)
 }
 
+// fitEpochUnix is fitEpoch in Unix seconds.
+const fitEpochUnix = 631065600
+
+// recordTime is fitTime for the timestamps of records, which are whole
+// seconds from a uint32 (0 ≤ s < 2³²): the same time.Time, to the bit,
+// without time.Time.Add's general path (TestRecordTime).
+func recordTime(s float64) time.Time {
+	if s >= 0 && s < 1<<32 {
+		return time.Unix(fitEpochUnix+int64(s), 0).UTC()
+	}
+	return fitTime(s)
+}
+
 // semicircleDeg converts FIT semicircles to degrees: 2³¹ semicircles = 180°.
 const semicircleDeg = 180.0 / (1 << 31)
 
@@ -146,15 +159,30 @@ func (a *accumulator) activity(v *values) {
 // record handles one record message. Records without a timestamp cannot be
 // placed on the time line and are dropped.
 func (a *accumulator) record(v *values) {
-	if !a.seqAlive || !v.has(recTimestamp) {
+	a.addRecord((*[numRecordSlots]float64)(v[:numRecordSlots]))
+}
+
+// addRecord is record for the record slots alone (the fast path keeps no
+// values array for records). It writes the point in place at the end of
+// a.points rather than building it and copying it there.
+func (a *accumulator) addRecord(v *[numRecordSlots]float64) {
+	if !a.seqAlive || math.IsNaN(v[recTimestamp]) {
 		return
 	}
-	p := rebound.NewPoint(fitTime(v[recTimestamp]))
-	if v.has(recLat) && v.has(recLon) {
-		p.Lat, p.Lon = v[recLat]*semicircleDeg, v[recLon]*semicircleDeg
+	n := len(a.points)
+	if n == cap(a.points) {
+		a.points = append(a.points, rebound.Point{})
+	} else {
+		a.points = a.points[:n+1]
 	}
-	p.AltitudeM = first(v[recEnhAltitude], v[recAltitude])
-	p.SpeedMPS = first(v[recEnhSpeed], v[recSpeed])
+	p := &a.points[n]
+	p.Time = recordTime(v[recTimestamp])
+	p.Lat, p.Lon = math.NaN(), math.NaN()
+	if lat, lon := v[recLat], v[recLon]; !math.IsNaN(lat) && !math.IsNaN(lon) {
+		p.Lat, p.Lon = lat*semicircleDeg, lon*semicircleDeg
+	}
+	p.AltitudeM = first2(v[recEnhAltitude], v[recAltitude])
+	p.SpeedMPS = first2(v[recEnhSpeed], v[recSpeed])
 	p.DistanceM = v[recDistance]
 	p.HeartRateBPM = v[recHeartRate]
 	if p.HeartRateBPM == 0 {
@@ -166,13 +194,25 @@ func (a *accumulator) record(v *values) {
 	}
 	p.PowerW = v[recPower]
 	p.TemperatureC = v[recTemperature]
-	if v.has(recCadence) {
-		p.CadenceSPM = v[recCadence]
-		if v.has(recFracCadence) {
-			p.CadenceSPM += v[recFracCadence]
+	p.CadenceSPM = math.NaN()
+	if c := v[recCadence]; !math.IsNaN(c) {
+		if f := v[recFracCadence]; !math.IsNaN(f) {
+			c += f
 		}
+		p.CadenceSPM = c
 	}
-	a.points = append(a.points, p)
+}
+
+// first2 is first(x, y) without the variadic slice: x unless it is NaN,
+// else y if it is not, else NaN.
+func first2(x, y float64) float64 {
+	if !math.IsNaN(x) {
+		return x
+	}
+	if !math.IsNaN(y) {
+		return y
+	}
+	return math.NaN()
 }
 
 // first returns the first value that is not NaN (NaN when none is).

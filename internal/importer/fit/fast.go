@@ -101,6 +101,17 @@ func fastTypeOf(bt basetype.BaseType) fastType {
 	return 0
 }
 
+// size is the stored size of t in bytes.
+func (t fastType) size() int {
+	switch t {
+	case ftU8, ftU8z, ftS8:
+		return 1
+	case ftU16, ftU16z, ftS16:
+		return 2
+	}
+	return 4
+}
+
 // read returns the stored number at b[0:] and whether it is valid
 // (proto.Value.Valid for the same base type).
 func (t fastType) read(b []byte, big bool) (float64, bool) {
@@ -181,6 +192,11 @@ type fastExpand struct {
 	dst                   fastType
 	slot                  int8
 	spec                  spec
+	// same: the destination's slot has the component's scale and offset,
+	// and a valid source number is a valid destination number (dst at
+	// least as wide as src), so when the round trip returns the source's
+	// number the value is the component's scaled value (walker.record).
+	same bool
 }
 
 // fastDef is a local message definition, compiled.
@@ -199,7 +215,41 @@ type fastDef struct {
 	fdOff    [3]int // field_description developer_data_index, field_definition_number, fit_base_type_id; -1 if absent
 	devs     []devKey
 	devCheck int // len(walker.descs) when devs were last checked against them
+
+	// The record plan (compileRecord): d.ops again, grouped into runs of
+	// one reader each, so that the hot loop dispatches once per run rather
+	// than once per field and a field's bytes are read without the
+	// endianness branch. Only for little-endian records nothing declines.
+	rec  bool
+	rops []recOp
+	runs []recRun
 }
+
+// recOp reads one kept field of a record into its slot of a recVals.
+type recOp struct {
+	off           int
+	slot          uint8 // < numRecordSlots
+	scale, offset float64
+}
+
+// recRun is the recOps rops[from:to], read the same way: code is
+// fastType<<1, plus 1 when the value needs its scale and offset.
+type recRun struct {
+	code     uint8
+	from, to int
+}
+
+// recVals holds the kept fields of one record message as values does,
+// with the power-of-two length that lets slot&15 index it unchecked.
+type recVals [16]float64
+
+// recBlank is a recVals of NaN, every field missing; never written.
+var recBlank = func() (v recVals) {
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
+}()
 
 // devKey names a developer field (developer_data_index, field number).
 type devKey struct{ index, num byte }
@@ -226,14 +276,26 @@ type walker struct {
 	vals       values
 	seen       [256]uint8 // field numbers seen in the definition being compiled, by generation
 	seenGen    uint8
-	rest       int // bytes of the sequence after the current message
+	rest       int  // bytes of the sequence after the current message
+	recTS      spec // slotOf(kindRecord, timestamp), for compressed timestamp headers
+	noPlans    bool // compile no record plans: records go through data (tests)
 }
 
 // walkFast feeds acc from data, a whole FIT file, and reports whether it
 // could: "" when it did, else why not (see the list above); then acc holds a partial
 // result and must be thrown away.
 func walkFast(data []byte, acc *accumulator) (declined string) {
-	w := walker{acc: acc, fac: factory.StandardFactory()}
+	w := newWalker(acc)
+	return w.walk(data)
+}
+
+func newWalker(acc *accumulator) *walker {
+	return &walker{acc: acc, fac: factory.StandardFactory(), recTS: slotOf(kindRecord, proto.FieldNumTimestamp)}
+}
+
+// walk is walkFast with w.
+func (w *walker) walk(data []byte) (declined string) {
+	acc := w.acc
 	pos := 0
 	for seq := 0; ; seq++ {
 		if pos == len(data) {
@@ -348,6 +410,10 @@ func (w *walker) messages(b []byte) (declined string) {
 		if d.kind == kindNone {
 			continue
 		}
+		if d.rec {
+			w.record(d, msg, compressed)
+			continue
+		}
 		if d.declined != "" {
 			return d.declined
 		}
@@ -426,17 +492,219 @@ func (w *walker) data(d *fastDef, msg []byte, compressed bool) {
 		w.acc.lap(v)
 	case kindRecord:
 		if a := w.acc; len(a.points) == cap(a.points) {
-			// Room for as many records as the rest of the sequence can
-			// hold: records are ~99 % of an activity file, so this is
-			// about right and appends rarely copy. Capped, because a
-			// hostile file of 1-byte messages would otherwise reserve
-			// ~100 bytes per byte of file up front.
-			a.points = slices.Grow(a.points, min(w.rest/(d.size+1)+1, maxPointsAhead))
+			w.reservePoints(d)
 		}
 		w.acc.record(v)
 	case kindActivity:
 		w.acc.activity(v)
 	}
+}
+
+// reservePoints makes room in the accumulator's points for as many records
+// as the rest of the sequence can hold: records are ~99 % of an activity
+// file, so this is about right and the points rarely move. Capped at
+// maxPointsAhead or as many as there are already (geometric growth),
+// because a hostile file of 1-byte messages would otherwise reserve ~100
+// bytes per byte of file up front.
+func (w *walker) reservePoints(d *fastDef) {
+	a := w.acc
+	a.points = slices.Grow(a.points, min(w.rest/(d.size+1)+1, max(maxPointsAhead, len(a.points))))
+}
+
+// record is data for a definition with a record plan: the same values, in
+// the same arithmetic, read run by run into a recVals and handed to the
+// accumulator without going through a values array.
+func (w *walker) record(d *fastDef, msg []byte, compressed bool) {
+	v := recBlank
+	if compressed && w.timestamp != 0xFFFFFFFF {
+		v[w.recTS.slot&15] = float64(w.timestamp)/w.recTS.scale - w.recTS.offset
+	}
+	for _, r := range d.runs {
+		run := d.rops[r.from:r.to]
+		// Each case is fastType.read for one type, little-endian, then
+		// the value as data stores it: x itself when the scale is 1 and
+		// the offset 0 (x/1 − 0 is x exactly), else x/scale − offset.
+		switch r.code {
+		case uint8(ftU8) << 1:
+			for i := range run {
+				if b := msg[run[i].off]; b != 0xFF {
+					v[run[i].slot&15] = float64(b)
+				}
+			}
+		case uint8(ftU8)<<1 | 1:
+			for i := range run {
+				op := &run[i]
+				if b := msg[op.off]; b != 0xFF {
+					v[op.slot&15] = float64(b)/op.scale - op.offset
+				}
+			}
+		case uint8(ftS8) << 1:
+			for i := range run {
+				if b := msg[run[i].off]; b != 0x7F {
+					v[run[i].slot&15] = float64(int8(b))
+				}
+			}
+		case uint8(ftS8)<<1 | 1:
+			for i := range run {
+				op := &run[i]
+				if b := msg[op.off]; b != 0x7F {
+					v[op.slot&15] = float64(int8(b))/op.scale - op.offset
+				}
+			}
+		case uint8(ftU16) << 1:
+			for i := range run {
+				if u := binary.LittleEndian.Uint16(msg[run[i].off:]); u != 0xFFFF {
+					v[run[i].slot&15] = float64(u)
+				}
+			}
+		case uint8(ftU16)<<1 | 1:
+			for i := range run {
+				op := &run[i]
+				if u := binary.LittleEndian.Uint16(msg[op.off:]); u != 0xFFFF {
+					v[op.slot&15] = float64(u)/op.scale - op.offset
+				}
+			}
+		case uint8(ftS16) << 1:
+			for i := range run {
+				if u := binary.LittleEndian.Uint16(msg[run[i].off:]); u != 0x7FFF {
+					v[run[i].slot&15] = float64(int16(u))
+				}
+			}
+		case uint8(ftS16)<<1 | 1:
+			for i := range run {
+				op := &run[i]
+				if u := binary.LittleEndian.Uint16(msg[op.off:]); u != 0x7FFF {
+					v[op.slot&15] = float64(int16(u))/op.scale - op.offset
+				}
+			}
+		case uint8(ftU32) << 1:
+			for i := range run {
+				if u := binary.LittleEndian.Uint32(msg[run[i].off:]); u != 0xFFFFFFFF {
+					v[run[i].slot&15] = float64(u)
+				}
+			}
+		case uint8(ftU32)<<1 | 1:
+			for i := range run {
+				op := &run[i]
+				if u := binary.LittleEndian.Uint32(msg[op.off:]); u != 0xFFFFFFFF {
+					v[op.slot&15] = float64(u)/op.scale - op.offset
+				}
+			}
+		case uint8(ftS32) << 1:
+			for i := range run {
+				if u := binary.LittleEndian.Uint32(msg[run[i].off:]); u != 0x7FFFFFFF {
+					v[run[i].slot&15] = float64(int32(u))
+				}
+			}
+		case uint8(ftS32)<<1 | 1:
+			for i := range run {
+				op := &run[i]
+				if u := binary.LittleEndian.Uint32(msg[op.off:]); u != 0x7FFFFFFF {
+					v[op.slot&15] = float64(int32(u))/op.scale - op.offset
+				}
+			}
+		default: // the z types, which the profile does not give record fields
+			t, plain := fastType(r.code>>1), r.code&1 == 0
+			for i := range run {
+				op := &run[i]
+				if x, ok := t.read(msg[op.off:], false); ok {
+					if plain {
+						v[op.slot&15] = x
+					} else {
+						v[op.slot&15] = x/op.scale - op.offset
+					}
+				}
+			}
+		}
+	}
+	// The component expansions, as data does them with the sources'
+	// unsigned types (compileComponents allows no other) and the
+	// destination's stored value truncated to its type.
+	for i := range d.expands {
+		e := &d.expands[i]
+		var raw uint32
+		switch e.src {
+		case ftU8:
+			b := msg[e.off]
+			if b == 0xFF {
+				continue
+			}
+			raw = uint32(b)
+		case ftU16:
+			u := binary.LittleEndian.Uint16(msg[e.off:])
+			if u == 0xFFFF {
+				continue
+			}
+			raw = uint32(u)
+		default: // ftU32
+			raw = binary.LittleEndian.Uint32(msg[e.off:])
+			if raw == 0xFFFFFFFF {
+				continue
+			}
+		}
+		scaled := float64(raw)/e.compScale - e.compOffset
+		val := uint32((scaled + e.dstOffset) * e.dstScale)
+		if val == raw && e.same {
+			// The destination stores the source's number and reads it
+			// back with the same scale and offset: y/scale − offset is
+			// the scaled just computed, bit for bit.
+			v[uint8(e.slot)&15] = scaled
+			continue
+		}
+		var y float64
+		ok := false
+		switch e.dst {
+		case ftU8:
+			y, ok = float64(byte(val)), byte(val) != 0xFF
+		case ftU16:
+			y, ok = float64(uint16(val)), uint16(val) != 0xFFFF
+		default: // ftU32
+			y, ok = float64(val), val != 0xFFFFFFFF
+		}
+		if ok {
+			v[uint8(e.slot)&15] = y/e.spec.scale - e.spec.offset
+		} else {
+			v[uint8(e.slot)&15] = math.NaN()
+		}
+	}
+	if a := w.acc; len(a.points) == cap(a.points) {
+		w.reservePoints(d)
+	}
+	w.acc.addRecord((*[numRecordSlots]float64)(v[:numRecordSlots]))
+}
+
+// compileRecord builds d's record plan from d.ops: one run per reader, in
+// code order (a counting sort). Every op writes its own slot (a field
+// defined twice declines), so the order of the reads does not matter.
+func (d *fastDef) compileRecord() {
+	const numCodes = (uint8(ftS32)<<1 | 1) + 1
+	var at [numCodes + 1]int // start of each code's run in rops, after counting
+	for i := range d.ops {
+		at[d.ops[i].code()+1]++
+	}
+	d.runs = d.runs[:0]
+	for c := range numCodes {
+		if n := at[c+1]; n > 0 {
+			d.runs = append(d.runs, recRun{code: c, from: at[c], to: at[c] + n})
+		}
+		at[c+1] += at[c]
+	}
+	d.rops = slices.Grow(d.rops[:0], len(d.ops))[:len(d.ops)]
+	for i := range d.ops {
+		op := &d.ops[i]
+		c := op.code()
+		d.rops[at[c]] = recOp{off: op.off, slot: uint8(op.slot), scale: op.spec.scale, offset: op.spec.offset}
+		at[c]++
+	}
+	d.rec = true
+}
+
+// code is op's recRun code.
+func (op *fastOp) code() uint8 {
+	if op.plain {
+		return uint8(op.typ) << 1
+	}
+	return uint8(op.typ)<<1 | 1
 }
 
 // fieldDescription keeps what muktihari's decoder keeps of a
@@ -486,7 +754,7 @@ func (w *walker) define(hdr byte, b []byte) (n int, declined string) {
 	d := &w.defs[hdr&0x0F]
 	*d = fastDef{
 		num: num, kind: kindOf(num), big: big, tsOff: -1, pnOff: -1,
-		ops: d.ops[:0], expands: d.expands[:0], devs: d.devs[:0],
+		ops: d.ops[:0], expands: d.expands[:0], devs: d.devs[:0], rops: d.rops[:0], runs: d.runs[:0],
 		fdOff: [3]int{-1, -1, -1},
 	}
 	if d.kind == kindHR {
@@ -522,6 +790,9 @@ func (w *walker) define(hdr byte, b []byte) (n int, declined string) {
 	d.size = off
 	d.devCheck = -1
 	d.defined = true
+	if d.kind == kindRecord && !d.big && d.declined == "" && !w.noPlans {
+		d.compileRecord()
+	}
 	return n, ""
 }
 
@@ -630,6 +901,7 @@ func (w *walker) compileComponents(d *fastDef, f proto.Field, size, off int) {
 		compScale: c.Scale, compOffset: c.Offset,
 		dstScale: dst.Scale, dstOffset: dst.Offset,
 		dst: dt, slot: s.slot, spec: s,
+		same: s.scale == c.Scale && s.offset == c.Offset && src.size() <= dt.size(),
 	})
 }
 
