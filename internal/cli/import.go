@@ -64,18 +64,14 @@ func (a *app) runImport(paths []string, workers int) error {
 		Progress:  progress.update,
 	})
 	// The new activities go on to the load model. Streams are kept only for
-	// the runs recent enough to set the thresholds (the model reads older
-	// ones back one at a time), so memory does not grow with the history.
+	// the runs recent enough to set the thresholds, and only up to a memory
+	// budget; the model reads the others back one at a time, so memory does
+	// not grow with the history.
 	var fresh []*rebound.Activity
-	keepStreamsAfter := a.now().AddDate(0, 0, -load.DefaultParams().ThresholdLookbackDays)
+	keep := streamKeeper{after: a.now().AddDate(0, 0, -load.DefaultParams().ThresholdLookbackDays), budget: keptStreamsBudget}
 	im.OnStored = func(acts []*rebound.Activity) {
 		for _, act := range acts {
-			if act.StartTime.Before(keepStreamsAfter) {
-				summary := *act
-				summary.Streams = nil
-				act = &summary
-			}
-			fresh = append(fresh, act)
+			fresh = append(fresh, keep.keep(act))
 		}
 	}
 	rep, err := im.Import(a.ctx, paths)
@@ -105,6 +101,39 @@ func (a *app) runImport(paths []string, workers int) error {
 		return partialError{fmt.Sprintf("%d files failed", rep.Failed)}
 	}
 	return nil
+}
+
+// keptStreamsBudget bounds the bytes of samples an import keeps in memory
+// for the load model (Rebound's choice: 48 MB, about 240 one-hour runs with
+// every channel). A first import of a big year would otherwise hold every
+// recent run's streams at once; beyond the budget the load model reads them
+// back from the store, which gives the same figures (the streams are
+// quantised before they are kept) at ~0.5 ms per run.
+const keptStreamsBudget = 48 << 20
+
+// streamKeeper decides which stored activities keep their streams on their
+// way to the load model.
+type streamKeeper struct {
+	after  time.Time // runs that start before it cannot move the thresholds
+	budget int64     // bytes of samples still allowed
+}
+
+// keep returns act, or a copy of its summary without streams when it is too
+// old to set the thresholds or its samples no longer fit the budget.
+func (k *streamKeeper) keep(act *rebound.Activity) *rebound.Activity {
+	if act.Streams != nil && !act.StartTime.Before(k.after) {
+		size := int64(0)
+		for _, c := range act.Streams.Channels() {
+			size += int64(len(*c.Values)) * 8
+		}
+		if size <= k.budget {
+			k.budget -= size
+			return act
+		}
+	}
+	summary := *act
+	summary.Streams = nil
+	return &summary
 }
 
 // importProgress shows a progress bar on a terminal and one line per failed
