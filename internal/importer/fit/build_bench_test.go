@@ -1,10 +1,7 @@
 package fit
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -21,34 +18,19 @@ import (
 // restore alone. cpu-s/op is the process's CPU time, steadier than wall
 // time on a shared machine.
 func BenchmarkBuildWorkload(b *testing.B) {
-	dir := os.Getenv("REBOUND_BENCH_WORKLOAD")
-	if dir == "" {
-		dir = "/tmp/fit-workload"
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	type decoded struct {
 		acc    accumulator
 		points []rebound.Point
 	}
 	var accs []decoded
 	records := 0
-	for _, f := range files {
-		if !strings.EqualFold(filepath.Ext(f), ".fit") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, data := range workloadFITs(b) {
 		acc := newAccumulator()
 		if walkFast(data, acc) != "" {
 			continue
 		}
 		accs = append(accs, decoded{*acc, slices.Clone(acc.points)})
 		records += len(acc.points)
-	}
-	if len(accs) == 0 {
-		b.Skipf("no FIT workload in %s", dir)
 	}
 	restore := func(d *decoded) *accumulator {
 		a := d.acc

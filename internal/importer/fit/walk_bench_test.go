@@ -13,26 +13,10 @@ import (
 // absent), read into memory up front. cpu-s/op is the process's CPU time,
 // steadier than wall time on a shared machine.
 func BenchmarkWalkWorkload(b *testing.B) {
-	dir := os.Getenv("REBOUND_BENCH_WORKLOAD")
-	if dir == "" {
-		dir = "/tmp/fit-workload"
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	var inputs [][]byte
+	inputs := workloadFITs(b)
 	var size int64
-	for _, f := range files {
-		if !strings.EqualFold(filepath.Ext(f), ".fit") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inputs = append(inputs, data)
+	for _, data := range inputs {
 		size += int64(len(data))
-	}
-	if len(inputs) == 0 {
-		b.Skipf("no FIT workload in %s", dir)
 	}
 	b.SetBytes(size)
 	cpu0 := cpuTimeNow()
@@ -42,4 +26,31 @@ func BenchmarkWalkWorkload(b *testing.B) {
 		}
 	}
 	b.ReportMetric((cpuTimeNow()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// workloadFITs reads the FIT files of the import workload
+// ($REBOUND_BENCH_WORKLOAD or /tmp/fit-workload, built by
+// ../shared/tools/mkworkload) into memory; the benchmark skips without it.
+func workloadFITs(b *testing.B) [][]byte {
+	b.Helper()
+	dir := os.Getenv("REBOUND_BENCH_WORKLOAD")
+	if dir == "" {
+		dir = "/tmp/fit-workload"
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var inputs [][]byte
+	for _, f := range files {
+		if !strings.EqualFold(filepath.Ext(f), ".fit") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inputs = append(inputs, data)
+	}
+	if len(inputs) == 0 {
+		b.Skipf("no FIT workload in %s", dir)
+	}
+	return inputs
 }
