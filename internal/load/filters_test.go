@@ -287,3 +287,70 @@ func TestRangeMeansMatchPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanHRMatchesDefinition checks cleanHR's sliding window against
+// the definition sample by sample: NaN stays NaN, values outside 25–250
+// bpm and values farFromMedian (the 11 s window, by sorting) become NaN,
+// others are kept; the counts follow.
+func TestCleanHRMatchesDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	limits := []float64{20, 0, 3.5, 1e300, 1e301, math.Inf(1), math.NaN()}
+	for trial := range 400 {
+		n := r.IntN(80)
+		raw := make([]float64, n)
+		for i := range raw {
+			switch k := r.IntN(20); {
+			case k == 0:
+				raw[i] = math.NaN()
+			case k == 1:
+				raw[i] = math.Inf(1 - 2*r.IntN(2))
+			case k == 2:
+				raw[i] = 300 * r.Float64() // in range or not
+			case k < 6 && i > 0:
+				raw[i] = raw[i-1] // repeats, as whole-bpm recordings have
+			default:
+				raw[i] = float64(130 + r.IntN(30))
+			}
+		}
+		p := DefaultParams()
+		p.HRSpikeBPM = limits[trial%len(limits)]
+		h := cleanHR(raw, p, nil)
+		valid, spikes := 0, 0
+		for i, v := range raw {
+			want := v
+			if !math.IsNaN(v) && (v < 25 || v > 250 || farFromMedian(raw, i, 5, p.HRSpikeBPM)) {
+				want = math.NaN()
+				spikes++
+			} else if !math.IsNaN(v) {
+				valid++
+			}
+			if h.bpm != nil && !same(h.bpm[i], want) {
+				t.Fatalf("trial %d (limit %v): sample %d = %v, want %v; raw = %v", trial, p.HRSpikeBPM, i, h.bpm[i], want, raw)
+			}
+		}
+		if h.valid != valid || h.spikes != spikes {
+			t.Fatalf("trial %d: valid %d, spikes %d, want %d, %d; raw = %v", trial, h.valid, h.spikes, valid, spikes, raw)
+		}
+	}
+}
+
+// TestPlainClampMatchesBuiltins checks gradedSpeed's shortcut for a grade
+// clamp c in (0, 0.45]: minettiPoly(plainClamp(g, c)) has the bits of
+// MinettiCr(max(−c, min(c, g))), ±0, NaN and ±Inf grades included.
+func TestPlainClampMatchesBuiltins(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	grades := []float64{math.NaN(), 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1),
+		0.45, -0.45, 0.46, -0.46, 5e-324, -5e-324, 1e300, -1e300}
+	for range 200 {
+		grades = append(grades, 2*r.Float64()-1)
+	}
+	for _, c := range []float64{0.45, 0.3, 0.1, 5e-324, 0.44999999999999996} {
+		for _, g := range grades {
+			got := minettiPoly(plainClamp(g, c))
+			want := MinettiCr(max(-c, min(c, g)))
+			if !same(got, want) {
+				t.Errorf("clamp %v, grade %v: %v, want %v", c, g, got, want)
+			}
+		}
+	}
+}

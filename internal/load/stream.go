@@ -193,6 +193,9 @@ func farFromWindowMedian(x []float64, i, half int, limit float64) bool {
 // half+1 original values are kept in a ring, since x is overwritten behind
 // the window.
 func medianFilter(x []float64, half int) []float64 {
+	if half == 2 {
+		return medianFilter5(x)
+	}
 	n := len(x)
 	var small, ringBuf [16]float64
 	win, ring := small[:0], ringBuf[:]
@@ -271,6 +274,65 @@ func medianFilter(x []float64, half int) []float64 {
 	return x
 }
 
+// medianFilter5 is medianFilter(x, 2), the speed channel's 5 s filter, for
+// which sliding a sorted window costs more than taking each median afresh:
+// the five original values around x[i] are kept in registers (x is
+// overwritten only behind them). A full window of non-zero values gets its
+// median from a selection network; any correct selection picks the same
+// bits, since equal non-zero floats are identical. Other windows (gaps,
+// ends, zeros, whose sign the stable order decides) are sorted as the
+// definition says: by insertion, stably, as slices.Sort does up to 12 values.
+func medianFilter5(x []float64) []float64 {
+	n := len(x)
+	at := func(k int) float64 {
+		if k < n {
+			return x[k]
+		}
+		return math.NaN()
+	}
+	nan := math.NaN()
+	a, b, c, d, e := nan, nan, at(0), at(1), at(2) // x[i−2] … x[i+2]
+	for i := range n {
+		if i > 0 {
+			a, b, c, d, e = b, c, d, e, at(i+2)
+		}
+		if math.IsNaN(c) {
+			continue
+		}
+		if nonZero(a) && nonZero(b) && nonZero(c) && nonZero(d) && nonZero(e) {
+			// The smallest and the largest of a…d cannot be the median of
+			// five; it is the median of e and the other two.
+			f := max(min(a, b), min(c, d))
+			g := min(max(a, b), max(c, d))
+			x[i] = max(min(e, f), min(max(e, f), g))
+			continue
+		}
+		var buf [5]float64
+		w := buf[:0]
+		for _, v := range [5]float64{a, b, c, d, e} {
+			if math.IsNaN(v) {
+				continue
+			}
+			w = w[:len(w)+1]
+			j := len(w) - 1
+			for ; j > 0 && v < w[j-1]; j-- {
+				w[j] = w[j-1]
+			}
+			w[j] = v
+		}
+		m := len(w) / 2
+		if len(w)%2 == 1 {
+			x[i] = w[m]
+		} else {
+			x[i] = (w[m-1] + w[m]) / 2
+		}
+	}
+	return x
+}
+
+// nonZero reports whether v is a number other than ±0 (false for NaN).
+func nonZero(v float64) bool { return v > 0 || v < 0 }
+
 // median sorts buf in place and returns its median, NaN when empty.
 func median(buf []float64) float64 {
 	if len(buf) == 0 {
@@ -312,6 +374,31 @@ func newPrefixIn(x []float64, sc *scratch) prefix {
 			return p.withCounts(x, i, sc)
 		}
 		s += v
+		p.sum[i+1] = s
+	}
+	return p
+}
+
+// newPrefixLike is newPrefixIn(x, sc) for an x whose NaN are where those of
+// ref are, ref's prefix being pr: the counts are then the same array, so
+// they are shared, not built again. It checks that they are, and falls
+// back to newPrefixIn otherwise.
+func newPrefixLike(x, ref []float64, pr prefix, sc *scratch) prefix {
+	if pr.cnt == nil || len(ref) != len(x) {
+		return newPrefixIn(x, sc)
+	}
+	m := sc.mark()
+	p := prefix{sum: sc.floats(len(x) + 1), cnt: pr.cnt}
+	s := 0.0
+	p.sum[0] = s
+	for i, v := range x {
+		if math.IsNaN(v) != math.IsNaN(ref[i]) {
+			sc.release(m)
+			return newPrefixIn(x, sc)
+		}
+		if !math.IsNaN(v) {
+			s += v
+		}
 		p.sum[i+1] = s
 	}
 	return p
@@ -392,6 +479,19 @@ func centredMean(dst, x []float64, pr prefix, half int) []float64 {
 		return dst
 	}
 	cnt := pr.cnt[:n+1]
+	if half >= 0 {
+		// x[i] lies in its own window, so a finite x[i] is counted: the
+		// window is never empty and needs no test.
+		for i, v := range x {
+			if math.IsNaN(v) {
+				dst[i] = math.NaN()
+				continue
+			}
+			lo, hi := max(i-half, 0), min(i+half+1, n)
+			dst[i] = (sum[hi] - sum[lo]) / (cnt[hi] - cnt[lo])
+		}
+		return dst
+	}
 	for i, v := range x {
 		lo, hi := max(i-half, 0), min(i+half+1, n)
 		m := math.NaN()
@@ -518,6 +618,23 @@ func MinettiCr(i float64) float64 {
 	// The built-in min and max are math.Min and math.Max (NaN and ±0
 	// included, by the language spec), inlined.
 	i = max(-0.45, min(0.45, i))
+	return minettiPoly(i)
+}
+
+// plainClamp is max(−c, min(c, g)) for c > 0, by comparisons: NaN and ±0
+// pass unchanged, as through the built-in min and max.
+func plainClamp(g, c float64) float64 {
+	if g > c {
+		return c
+	}
+	if g < -c {
+		return -c
+	}
+	return g
+}
+
+// minettiPoly is MinettiCr's polynomial, unclamped.
+func minettiPoly(i float64) float64 {
 	return ((((155.4*i-30.4)*i-43.3)*i+46.3)*i+19.5)*i + 3.6
 }
 
@@ -554,6 +671,12 @@ func gradedSpeed(s *rebound.Streams, v []float64, p Params, sc *scratch) ([]floa
 	cr0 := MinettiCr(0)
 	any := false
 	half := max(1, p.GradeWindowS/2)
+	// With a clamp in (0, 0.45], plain comparisons clamp g as the built-in
+	// min and max do (NaN and ±0 pass unchanged; only a zero or negative
+	// clamp would make their handling of ±0 matter), and MinettiCr's own
+	// clamp to ±0.45 then changes nothing.
+	c := p.GradeClamp
+	plain := c > 0 && c <= 0.45
 	for i := range n {
 		if math.IsNaN(v[i]) {
 			continue
@@ -577,7 +700,11 @@ func gradedSpeed(s *rebound.Streams, v []float64, p Params, sc *scratch) ([]floa
 			continue // no usable grade: keep the raw speed
 		}
 		any = true
-		g = max(-p.GradeClamp, min(p.GradeClamp, g)) // as math.Max, math.Min
+		if plain {
+			out[i] = v[i] * minettiPoly(plainClamp(g, c)) / cr0
+			continue
+		}
+		g = max(-c, min(c, g)) // as math.Max, math.Min
 		out[i] = v[i] * MinettiCr(g) / cr0
 	}
 	return out, any

@@ -369,14 +369,16 @@ func newAnalysis(streams *rebound.Streams, p Params) *analysis {
 	s := consistent(streams)
 	n := s.Len()
 	// A run with every channel and gaps (prefix sums with counts) needs
-	// up to 8.6 buffers of n values at once (the cleaned channels and their
-	// prefix sums, plus temporaries released after use) and contextMedian's
-	// speedBuckets values: measured on the first 300 files of the import
-	// workload (docs/PERFORMANCE.md). One block that holds them all is
-	// allocated and zeroed once; a second block would be twice as large.
+	// up to 8 buffers of n values (+16) at once (the cleaned channels and
+	// their prefix sums, the speed's counts shared with the grade's, plus
+	// temporaries released after use) and contextMedian's speedBuckets
+	// values: measured on the first 300 files of the import workload
+	// (docs/PERFORMANCE.md), at most 7.999·n + 16. One block that holds
+	// them all is allocated and zeroed once; a second block would be twice
+	// as large.
 	size := 16
 	if n > 0 {
-		size += 9*n + speedBuckets
+		size += 8*n + speedBuckets
 	}
 	return &analysis{s: s, n: n, p: p, sc: &scratch{block: make([]float64, size)}}
 }
@@ -433,7 +435,9 @@ func (an *analysis) grade() ([]float64, bool) {
 	if !an.gradeDone {
 		an.gradeDone = true
 		an.g, an.graded = gradedSpeed(an.s, an.speed().mps, an.p, an.sc)
-		an.gp = newPrefixIn(an.g, an.sc)
+		// The grade-adjusted speed has its gaps where the speed has them
+		// (checked), so the two prefixes share their counts.
+		an.gp = newPrefixLike(an.g, an.sp.mps, an.vp, an.sc)
 	}
 	return an.g, an.graded
 }
@@ -481,6 +485,11 @@ func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
 	// Seconds are counted as integers (exact, as float increments of 1
 	// are up to 2⁵³) and converted once.
 	var secs [7]int
+	var zoneOf [256]struct {
+		bits uint64
+		k    int
+		ok   bool
+	}
 	total := 0
 	last, k := math.NaN(), 0 // heart rate repeats: the zone of the previous value
 	for _, v := range bpm {
@@ -493,6 +502,15 @@ func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
 			continue
 		}
 		last = v
+		// Whole-bpm recordings take few values: each one's zone is kept,
+		// keyed by its bits, as workout keeps its TRIMP rate.
+		m := &zoneOf[int(v*10)&255]
+		if bits := math.Float64bits(v); m.ok && m.bits == bits {
+			k = m.k
+			secs[k]++
+			total++
+			continue
+		}
 		pct := 100 * v / lthr
 		switch {
 		case pct < 85:
@@ -510,6 +528,7 @@ func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
 		default:
 			k = 6
 		}
+		m.bits, m.k, m.ok = math.Float64bits(v), k, true
 		secs[k]++
 		total++
 	}
