@@ -11,20 +11,10 @@ import (
 	"time"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
-
-// corpusDir finds ../shared/corpus beside the repository, or skips: a fresh
-// clone without the shared folder still passes its own tests.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err != nil {
-		tb.Skipf("real-file corpus not found at %s (it sits beside the repository in CI); skipping", dir)
-	}
-	return dir
-}
 
 // corpusFiles lists every file of the corpus (MANIFEST order), relative to it.
 func corpusFiles(tb testing.TB, dir string) []string {
@@ -52,7 +42,7 @@ var goldenNow = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 // testdata/corpus_golden.tsv. Any change in what is imported fails here;
 // run with -update after checking the change is right.
 func TestCorpusGolden(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testcorpus.Require(t)
 	var b strings.Builder
 	b.WriteString("# file\tformat\tresult\n")
 	for _, name := range corpusFiles(t, dir) {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // plainStore hides *store.Store's PrepareStreams and AddActivitiesEncoded,
@@ -26,7 +27,7 @@ type plainStore struct{ rebound.ActivityStore }
 // its streams must be the same. (That the bytes stored are identical is
 // TestStore_AddActivitiesEncoded.)
 func TestImport_EncodedMatchesPlain(t *testing.T) {
-	dir := filepath.Join(corpusDir(t), "fit")
+	dir := filepath.Join(testcorpus.Require(t), "fit")
 	run := func(st rebound.ActivityStore) (*Report, []*rebound.Activity) {
 		im := New(st, Options{Location: time.UTC, Now: func() time.Time { return goldenNow }})
 		var stored []*rebound.Activity

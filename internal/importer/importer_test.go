@@ -14,6 +14,7 @@ import (
 
 	"rebound"
 	"rebound/internal/store"
+	"rebound/internal/testcorpus"
 )
 
 // gpxRun writes a small GPX run: n points one second apart heading north at
@@ -208,7 +209,7 @@ func TestImport_MissingPath(t *testing.T) {
 // imports, is a duplicate of another corpus file, or fails with a message;
 // importing it all again adds nothing.
 func TestImport_Corpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testcorpus.Require(t)
 	st := mustOpenStore(t)
 	rep := mustImport(t, st, dir)
 	if rep.New == 0 {
@@ -230,7 +231,7 @@ func TestImport_Corpus(t *testing.T) {
 // FIT and by Strava (a different FIT inside activities/….fit.gz) is one
 // activity, and so is a GPX and a TCX of one run.
 func TestImport_CrossFormatDuplicates(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testcorpus.Require(t)
 	tt := []struct{ first, second string }{
 		{"fit/geoactivity__2022-05-29-15-53-35_Laufen_Landal_Park.fit", "strava-export/geoactivity__export"},
 		{"gpx/msimms__20210119_run_garmin_fenix6_sapphire.gpx", "tcx/msimms__20210119_run_garmin_fenix6_sapphire.tcx"},

@@ -20,6 +20,7 @@ import (
 	"rebound"
 	"rebound/internal/importer/fit"
 	"rebound/internal/load"
+	"rebound/internal/testcorpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -352,31 +353,6 @@ func TestAnalyzeGolden(t *testing.T) {
 	compareGolden(t, syntheticGolden, syntheticGoldenLines())
 }
 
-// corpusDir finds ../shared/corpus beside the repository (walking up to
-// go.mod), or skips.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("go.mod not found above the test's directory; skipping the corpus golden test")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "fit")); err != nil {
-		tb.Skipf("real-file corpus not found at %s (it sits beside the repository in CI); skipping", c)
-	}
-	return c
-}
-
 // digest is a short hash of a compact line: the corpus golden keeps the
 // headline figures readable and everything else in the hash.
 func digest(l string) string {
@@ -447,7 +423,7 @@ func corpusGoldenLines(tb testing.TB, dir string) []string {
 // TestAnalyzeCorpusGolden is TestAnalyzeGolden on the real FIT files of
 // ../shared/corpus, against the compact testdata/analyze_corpus_golden.tsv.
 func TestAnalyzeCorpusGolden(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testcorpus.Require(t)
 	compareGolden(t, corpusGolden, corpusGoldenLines(t, dir))
 }
 

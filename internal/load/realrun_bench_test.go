@@ -11,6 +11,7 @@ import (
 	"rebound/internal/importer/fit"
 	"rebound/internal/load"
 	"rebound/internal/store/streamcodec"
+	"rebound/internal/testcorpus"
 )
 
 // realRuns decodes up to 50 real FIT files (the import workload in
@@ -21,7 +22,7 @@ func realRuns(b *testing.B) []*rebound.Activity {
 	b.Helper()
 	files, _ := filepath.Glob("/tmp/fit-workload/*.fit")
 	if len(files) == 0 {
-		files, _ = filepath.Glob(filepath.Join(corpusDir(b), "fit", "*.fit"))
+		files, _ = filepath.Glob(filepath.Join(testcorpus.Require(b), "fit", "*.fit"))
 	}
 	sort.Strings(files)
 	if len(files) > 50 {

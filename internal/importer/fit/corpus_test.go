@@ -18,6 +18,7 @@ import (
 	"github.com/muktihari/fit/proto"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // corpusFile is one FIT file of the shared corpus, gunzipped.
@@ -26,36 +27,11 @@ type corpusFile struct {
 	data []byte
 }
 
-// corpusDir is ../shared/corpus relative to the repository root (the
-// directory holding go.mod), "" when absent.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "fit")); err != nil {
-		return ""
-	}
-	return c
-}
-
 // loadCorpus reads every corpus/fit file and gunzips every corpus/gz/*.fit.gz;
 // it skips the test when the corpus is absent.
 func loadCorpus(tb testing.TB) []corpusFile {
 	tb.Helper()
-	root := corpusDir(tb)
+	root := testcorpus.Dir()
 	if root == "" {
 		tb.Skip("FIT corpus not found at ../shared/corpus (relative to the repository root); skipping corpus tests")
 	}
@@ -86,7 +62,7 @@ func loadCorpus(tb testing.TB) []corpusFile {
 // corpusFileNamed returns one corpus file by its name under fit/.
 func corpusFileNamed(tb testing.TB, name string) []byte {
 	tb.Helper()
-	root := corpusDir(tb)
+	root := testcorpus.Dir()
 	if root == "" {
 		tb.Skip("FIT corpus not found at ../shared/corpus; skipping")
 	}

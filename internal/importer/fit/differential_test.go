@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // The fast path (fast.go) must give exactly what muktihari/fit's general
@@ -144,7 +145,7 @@ func FuzzFastVsGeneral(f *testing.F) {
 	for _, c := range rawCases() {
 		f.Add(c.file.bytes())
 	}
-	if root := corpusDir(f); root != "" {
+	if root := testcorpus.Dir(); root != "" {
 		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
 		for _, p := range paths {
 			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // The record plans of fast.go (walker.record, compileRecord) and
@@ -65,7 +66,7 @@ func TestRecordPlanMatchesValues(t *testing.T) {
 	}
 	run := tenMinuteRun()
 	inputs = append(inputs, input{"fixture/ten-minute run", run.encode(t)})
-	if corpusDir(t) != "" {
+	if testcorpus.Dir() != "" {
 		for _, f := range loadCorpus(t) {
 			inputs = append(inputs, input{f.name, f.data})
 		}
@@ -96,7 +97,7 @@ func FuzzRecordPlan(f *testing.F) {
 	for _, c := range rawCases() {
 		f.Add(c.file.bytes())
 	}
-	if root := corpusDir(f); root != "" {
+	if root := testcorpus.Dir(); root != "" {
 		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
 		for _, p := range paths {
 			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {

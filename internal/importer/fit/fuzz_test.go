@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // FuzzDecode: on any input Decode returns either activities with finite,
@@ -32,7 +33,7 @@ func FuzzDecode(f *testing.F) {
 	noTail := short
 	noTail.noTail = true
 	f.Add(noTail.encode(f))
-	if root := corpusDir(f); root != "" {
+	if root := testcorpus.Dir(); root != "" {
 		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
 		for _, p := range paths {
 			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {

@@ -18,6 +18,7 @@ import (
 	"github.com/muktihari/fit/proto"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // cet is the runner's zone in most tests: 23:30 UTC is already tomorrow.
@@ -549,29 +550,10 @@ func TestRMSSD(t *testing.T) {
 	}
 }
 
-// corpusDir is ../shared/corpus from the repository root (the directory
-// holding go.mod).
-func corpusDir(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "corpus")
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = up
-	}
-}
-
 // The corpus' indoor ride (Garmin Edge 530 with RR data) is exercise HRV:
 // skipped with a warning, never a morning value.
 func TestParse_CorpusExerciseHRV(t *testing.T) {
-	p := filepath.Join(corpusDir(t), "fit", "fitparse-rs__hrv-activity.fit")
+	p := filepath.Join(testcorpus.Require(t), "fit", "fitparse-rs__hrv-activity.fit")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Skipf("corpus file absent (%v): skipping", err)
@@ -592,7 +574,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(encode(f, fixStatus[0], fixRR[0], fixMonitoring[0]))
 	f.Add([]byte{})
-	if data, err := os.ReadFile(filepath.Join(corpusDir(f), "fit", "fitparse-rs__hrv-activity.fit")); err == nil {
+	if data, err := os.ReadFile(filepath.Join(testcorpus.Dir(), "fit", "fitparse-rs__hrv-activity.fit")); err == nil {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

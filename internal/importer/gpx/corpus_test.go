@@ -14,39 +14,15 @@ import (
 	"time"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // now is the clock for every test: after the newest corpus file.
 var now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 
-// corpusDir is ../shared/corpus relative to the repository root (the
-// directory holding go.mod); the test is skipped when it is absent.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("go.mod not found above the test directory; cannot locate ../shared/corpus")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "gpx")); err != nil {
-		tb.Skipf("corpus not found at %s (real-file tests need ../shared/corpus next to the repository)", c)
-	}
-	return c
-}
-
 // corpusFiles lists the corpus GPX files, plain and gzip-compressed.
 func corpusFiles(tb testing.TB) []string {
-	c := corpusDir(tb)
+	c := testcorpus.Require(tb)
 	plain, _ := filepath.Glob(filepath.Join(c, "gpx", "*.gpx"))
 	gz, _ := filepath.Glob(filepath.Join(c, "gz", "*.gpx.gz"))
 	files := append(plain, gz...)
@@ -75,7 +51,7 @@ func readCorpus(tb testing.TB, path string) []byte {
 
 func decodeFile(tb testing.TB, name string) ([]*rebound.Activity, error) {
 	tb.Helper()
-	c := corpusDir(tb)
+	c := testcorpus.Require(tb)
 	return Decode(bytes.NewReader(readCorpus(tb, filepath.Join(c, name))), now)
 }
 

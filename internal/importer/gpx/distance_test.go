@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"math"
 	"path/filepath"
+	"rebound/internal/testcorpus"
 	"testing"
 )
 
@@ -59,7 +60,7 @@ func gpxSegments(tb testing.TB, data []byte) [][][2]float64 {
 // computes through the 1 s streams stays within 0.5 % of the plain haversine
 // sum over the file's points, for every run in the corpus.
 func TestDecode_DistanceMatchesHaversine(t *testing.T) {
-	c := corpusDir(t)
+	c := testcorpus.Require(t)
 	runs := []struct {
 		name string
 		tol  float64 // relative

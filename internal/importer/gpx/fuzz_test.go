@@ -2,12 +2,12 @@ package gpx
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // maxSeedBytes keeps big corpus files out of the fuzz seeds: the fuzzer
@@ -20,7 +20,7 @@ func FuzzDecodeGPX(f *testing.F) {
 	f.Add([]byte(doc(xmlDecl, "", line(2, ""), []pt{{40, 5, ""}, {41, 6, ""}})))
 	f.Add([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?><gpx><trk><name>C` + "\xf4" + `te</name><trkseg><trkpt lat="1" lon="2"><time>2024-05-01T06:00:00+02:00</time></trkpt></trkseg></trk></gpx>`))
 	f.Add([]byte(`<gpx><rte><rtept lat="1" lon="2"/></rte><wpt lat="1" lon="2"/></gpx>`))
-	if c := corpusDirOrEmpty(); c != "" {
+	if c := testcorpus.Dir(); c != "" {
 		files, _ := filepath.Glob(filepath.Join(c, "gpx", "*.gpx"))
 		gz, _ := filepath.Glob(filepath.Join(c, "gz", "*.gpx.gz"))
 		for _, p := range append(files, gz...) {
@@ -48,26 +48,4 @@ func FuzzDecodeGPX(f *testing.F) {
 			t.Errorf("%d samples for %v s elapsed", n, acts[0].ElapsedS)
 		}
 	})
-}
-
-// corpusDirOrEmpty is corpusDir without skipping: fuzz seeds are optional.
-func corpusDirOrEmpty() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "corpus")
-			if _, err := os.Stat(c); err == nil {
-				return c
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
 }

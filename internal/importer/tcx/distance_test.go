@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"math"
 	"path/filepath"
+	"rebound/internal/testcorpus"
 	"testing"
 )
 
@@ -80,7 +81,7 @@ func tcxTracks(tb testing.TB, data []byte) (segs [][][2]float64, recordedM float
 // positions' sum — by up to 1.3 % in this corpus — so it is only logged
 // against the haversine sum.
 func TestDecode_Distance(t *testing.T) {
-	c := corpusDir(t)
+	c := testcorpus.Require(t)
 	const positions, recorded = "positions", "recorded"
 	runs := []struct{ name, source string }{
 		{"tcx/msimms__20120611_run_garmin_fr405cx.tcx", recorded},

@@ -2,12 +2,12 @@ package tcx
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"rebound"
+	"rebound/internal/testcorpus"
 )
 
 // maxSeedBytes keeps big corpus files out of the fuzz seeds: the fuzzer
@@ -21,7 +21,7 @@ func FuzzDecodeTCX(f *testing.F) {
 			walk(0, 0, 3, true, `<HeartRateBpm><Value>150</Value></HeartRateBpm><Extensions><ns3:TPX><ns3:RunCadence>85</ns3:RunCadence></ns3:TPX></Extensions>`)...)))))
 	f.Add([]byte(`<TrainingCenterDatabase><Activities><Activity Sport="Biking"><Lap StartTime="2024-05-01T06:00:00+01:00"><TotalTimeSeconds>60</TotalTimeSeconds></Lap></Activity></Activities></TrainingCenterDatabase>`))
 	f.Add([]byte(`<TrainingCenterDatabase><Courses><Course><Track>` + tp(0, 0, "") + `</Track></Course></Courses></TrainingCenterDatabase>`))
-	if c := corpusDirOrEmpty(); c != "" {
+	if c := testcorpus.Dir(); c != "" {
 		files, _ := filepath.Glob(filepath.Join(c, "tcx", "*.tcx"))
 		gz, _ := filepath.Glob(filepath.Join(c, "gz", "*.tcx.gz"))
 		for _, p := range append(files, gz...) {
@@ -56,26 +56,4 @@ func FuzzDecodeTCX(f *testing.F) {
 			}
 		}
 	})
-}
-
-// corpusDirOrEmpty is corpusDir without skipping: fuzz seeds are optional.
-func corpusDirOrEmpty() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "corpus")
-			if _, err := os.Stat(c); err == nil {
-				return c
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
 }
