@@ -33,7 +33,11 @@ func Character(a *rebound.Activity, wl rebound.WorkoutLoad, recent []*rebound.Ac
 // characterOf is Character with a's streams already analysed (by Workout,
 // in Analyze).
 func characterOf(a *rebound.Activity, wl rebound.WorkoutLoad, recent []*rebound.Activity, prof Profile, p Params, an *analysis) (character, detail, why string) {
-	f := features(a, wl, prof, p, an)
+	return classify(a, wl, recent, p, features(a, wl, prof, p, an))
+}
+
+// classify is characterOf with the run's structure already measured.
+func classify(a *rebound.Activity, wl rebound.WorkoutLoad, recent []*rebound.Activity, p Params, f runFeatures) (character, detail, why string) {
 	detail = strings.Join(f.details(), ", ")
 	if a.Kind != "" {
 		return a.Kind, detail, "set by you (rebound tag)"

@@ -313,13 +313,43 @@ func workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) (r
 
 // Analyze is Workout followed by Character: everything stored with the
 // activity. recent are the runner's other activities (any window around
-// the start; Character keeps the RecentDays before it).
+// the start; Character keeps the RecentDays before it). It is
+// Measure(a, prof, cal, p).Classify(a, recent, p).
 func Analyze(a *rebound.Activity, recent []*rebound.Activity, prof Profile, cal RPECalibration, p Params) rebound.WorkoutLoad {
+	return Measure(a, prof, cal, p).Classify(a, recent, p)
+}
+
+// Measurement is the part of Analyze that reads the activity's streams:
+// its load and the structure Character looks for, measured with one
+// profile and RPE calibration. What is left, Classify, needs only the
+// summaries of the runner's other activities. The import measures each
+// activity while its streams are in memory and classifies it once every
+// activity is stored (coach.Speculation), instead of reading the streams
+// back.
+type Measurement struct {
+	wl       rebound.WorkoutLoad
+	features runFeatures
+	analysed bool // a was not nil
+}
+
+// Measure measures a with prof and cal: the stream half of Analyze.
+func Measure(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) Measurement {
 	wl, an := workout(a, prof, cal, p)
 	if a == nil {
+		return Measurement{wl: wl}
+	}
+	return Measurement{wl: wl, features: features(a, wl, prof, p, an), analysed: true}
+}
+
+// Classify completes the measurement of a (the activity Measure was given,
+// or a copy with the same fields) with its character against recent: the
+// history half of Analyze.
+func (m Measurement) Classify(a *rebound.Activity, recent []*rebound.Activity, p Params) rebound.WorkoutLoad {
+	wl := m.wl
+	if !m.analysed || a == nil {
 		return wl
 	}
-	wl.Character, wl.CharacterDetail, wl.CharacterWhy = characterOf(a, wl, recent, prof, p, an)
+	wl.Character, wl.CharacterDetail, wl.CharacterWhy = classify(a, wl, recent, p, m.features)
 	wl.CharacterOverride = a.Kind != ""
 	return wl
 }
