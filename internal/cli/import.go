@@ -12,8 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"rebound"
+	"rebound/internal/coach"
 	"rebound/internal/importer"
-	"rebound/internal/load"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -55,6 +55,14 @@ func (a *app) runImport(paths []string, workers int) error {
 	if err != nil {
 		return err
 	}
+	c, err := a.coach()
+	if err != nil {
+		return err
+	}
+	// The load model measures each new activity in the decode workers, with
+	// the thresholds it expects to resolve from the recent runs decoded
+	// ahead; it checks that expectation afterwards (coach.Speculation).
+	var spec *coach.Speculation
 	progress := a.importProgress()
 	im := importer.New(st, importer.Options{
 		AthleteID: rebound.DefaultAthleteID,
@@ -62,14 +70,23 @@ func (a *app) runImport(paths []string, workers int) error {
 		Now:       a.now,
 		Workers:   workers,
 		Progress:  progress.update,
+		AheadFrom: a.now().AddDate(0, 0, -c.Load.ThresholdLookbackDays),
+		Ahead: func(acts []*rebound.Activity, complete bool) {
+			// A store error here shows again, and stops the command, in
+			// the refresh; without a speculation the refresh measures
+			// everything itself.
+			spec, _ = c.Speculate(a.ctx, acts, complete)
+		},
+		Decoded: func(act *rebound.Activity) { spec.Measure(act) },
 	})
 	// The new activities go on to the load model. Streams are kept only for
 	// the runs recent enough to set the thresholds, and only up to a memory
 	// budget; the model reads the others back one at a time, so memory does
 	// not grow with the history.
 	var fresh []*rebound.Activity
-	keep := streamKeeper{after: a.now().AddDate(0, 0, -load.DefaultParams().ThresholdLookbackDays), budget: keptStreamsBudget}
+	keep := streamKeeper{after: a.now().AddDate(0, 0, -c.Load.ThresholdLookbackDays), budget: keptStreamsBudget}
 	im.OnStored = func(acts []*rebound.Activity) {
+		spec.Stored(acts)
 		for _, act := range acts {
 			fresh = append(fresh, keep.keep(act))
 		}
@@ -94,7 +111,7 @@ func (a *app) runImport(paths []string, workers int) error {
 	if err != nil {
 		return err
 	}
-	if err := a.refresh(fresh); err != nil {
+	if _, err := c.RefreshWith(a.ctx, fresh, spec); err != nil {
 		return err
 	}
 	if rep.Failed > 0 {

@@ -110,6 +110,11 @@ type RefreshReport struct {
 // to a full recompute). fresh are activities just stored, with their
 // streams, so they need not be read back.
 func (c *Coach) Refresh(ctx context.Context, fresh []*rebound.Activity) (RefreshReport, error) {
+	return c.refresh(ctx, fresh, nil)
+}
+
+// refresh is Refresh, using the measurements of spec where they hold.
+func (c *Coach) refresh(ctx context.Context, fresh []*rebound.Activity, spec *Speculation) (RefreshReport, error) {
 	var rep RefreshReport
 	ath, err := c.Store.Athlete(ctx, c.AthleteID)
 	if err != nil {
@@ -141,7 +146,7 @@ func (c *Coach) Refresh(ctx context.Context, fresh []*rebound.Activity) (Refresh
 	}
 	oldFingerprint := m.Fingerprint
 	if needProfile {
-		prof, err := c.resolveProfile(ctx, ath, acts, freshByID, rest, now)
+		prof, err := c.resolveProfile(ctx, ath, withFresh(acts, freshByID), rest, now)
 		if err != nil {
 			return rep, err
 		}
@@ -168,7 +173,7 @@ func (c *Coach) Refresh(ctx context.Context, fresh []*rebound.Activity) (Refresh
 	if !rep.ProfileChanged && len(changedStarts) > 0 {
 		todo = withFollowers(acts, todo, changedStarts, c.Load.RecentDays)
 	}
-	computed, err := c.computeLoads(ctx, todo, acts, freshByID, m)
+	computed, err := c.computeLoads(ctx, todo, acts, freshByID, m, spec)
 	if err != nil {
 		return rep, err
 	}
@@ -186,7 +191,7 @@ func (c *Coach) Refresh(ctx context.Context, fresh []*rebound.Activity) (Refresh
 				rpeActs = append(rpeActs, a)
 			}
 		}
-		again, err := c.computeLoads(ctx, rpeActs, acts, freshByID, m)
+		again, err := c.computeLoads(ctx, rpeActs, acts, freshByID, m, spec)
 		if err != nil {
 			return rep, err
 		}
@@ -237,17 +242,18 @@ func (c *Coach) freshInLookback(fresh []*rebound.Activity, now time.Time) bool {
 }
 
 // resolveProfile estimates the thresholds the runner did not state, from
-// the runs of the lookback window (with streams) and the resting HR of
-// recent check-ins.
-func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts []*rebound.Activity, fresh map[int64]*rebound.Activity, rest *float64, now time.Time) (load.Profile, error) {
+// the runs of the lookback window and the resting HR of recent check-ins.
+// acts are sorted by start; those without streams have theirs read.
+func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts []*rebound.Activity, rest *float64, now time.Time) (load.Profile, error) {
 	cut := now.AddDate(0, 0, -c.Load.ThresholdLookbackDays)
 	var history []*rebound.Activity
 	for _, a := range acts {
 		if a.StartTime.Before(cut) || a.StartTime.After(now) {
 			continue
 		}
-		full := fresh[a.ID]
-		if full == nil || full.Streams == nil {
+		full := a
+		// Manual entries have no streams to read (as in computeLoads).
+		if full.Streams == nil && full.SourceFormat != "manual" {
 			var err error
 			if full, err = c.withStreams(ctx, a); err != nil {
 				return load.Profile{}, err
@@ -256,6 +262,19 @@ func (c *Coach) resolveProfile(ctx context.Context, ath *rebound.Athlete, acts [
 		history = append(history, full)
 	}
 	return load.ResolveProfile(ath, history, rest, now, c.Load), nil
+}
+
+// withFresh returns acts with each fresh activity (by ID) in place of its
+// summary, so that its streams need not be read back.
+func withFresh(acts []*rebound.Activity, fresh map[int64]*rebound.Activity) []*rebound.Activity {
+	out := make([]*rebound.Activity, len(acts))
+	for i, a := range acts {
+		out[i] = a
+		if f := fresh[a.ID]; f != nil && f.Streams != nil {
+			out[i] = f
+		}
+	}
+	return out
 }
 
 // restingHR is the median resting HR of the last 14 days of check-ins, nil
@@ -288,7 +307,11 @@ func (c *Coach) restingHR(ctx context.Context, now time.Time) (*float64, error) 
 // weeks. Activities are measured in parallel, one worker per CPU: measuring
 // is pure CPU work on one activity's streams, and a first import measures
 // thousands.
-func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity, fresh map[int64]*rebound.Activity, m *model) (map[int64]rebound.WorkoutLoad, error) {
+//
+// An activity spec measured with m's profile and calibration is only
+// classified against the others: its streams are neither read nor
+// measured again.
+func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity, fresh map[int64]*rebound.Activity, m *model, spec *Speculation) (map[int64]rebound.WorkoutLoad, error) {
 	out := make(map[int64]rebound.WorkoutLoad, len(todo))
 	var mu sync.Mutex
 	jobs := make(chan *rebound.Activity)
@@ -302,6 +325,16 @@ func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity,
 			defer wg.Done()
 			for a := range jobs {
 				full := fresh[a.ID]
+				if meas, ok := spec.lookup(full, a.Kind, m); ok {
+					// Classified on the stored summary, as a later full
+					// recompute would be.
+					wl := meas.Classify(a, recentBefore(all, a, c.Load.RecentDays), c.Load)
+					wl.ActivityID = a.ID
+					mu.Lock()
+					out[a.ID] = wl
+					mu.Unlock()
+					continue
+				}
 				if full == nil || (full.Streams == nil && full.SourceFormat != "manual") {
 					var err error
 					if full, err = c.withStreams(ctx, a); err != nil {

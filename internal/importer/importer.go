@@ -44,6 +44,20 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called after each file from a single goroutine.
 	Progress func(Progress)
+
+	// Ahead, when set, is called once before anything is stored, with the
+	// activities of the files that may start at or after AheadFrom, decoded
+	// with their streams as they will be stored (see ahead.go). complete is
+	// false when the importer chose not to decode them (too large a share
+	// of the import); acts is then nil. Nothing is stored by this call: the
+	// import proper decodes those files again in their turn.
+	AheadFrom time.Time
+	Ahead     func(acts []*rebound.Activity, complete bool)
+	// Decoded, when set, is called from the decode workers, concurrently,
+	// with each activity the import proper decoded whose streams are
+	// exactly what will be stored (quantised): before the writer has seen
+	// it, so without an ID. It must not change the activity.
+	Decoded func(a *rebound.Activity)
 }
 
 // Progress is reported after each file.
@@ -144,6 +158,10 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 		total += j.size
 	}
 
+	if im.opt.Ahead != nil {
+		im.runAhead(ctx, jobs)
+	}
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -163,7 +181,7 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				slots[i] <- im.decode(ctx, jobs[i])
+				slots[i] <- im.decode(ctx, jobs[i], true)
 			}
 		}()
 	}
@@ -217,8 +235,10 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 }
 
 // decode reads, hashes and decodes one job. It never touches the store but
-// for the read-only "already imported?" check.
-func (im *Importer) decode(ctx context.Context, j job) decoded {
+// for the read-only "already imported?" check. notify says whether to pass
+// the activities to Options.Decoded (the import proper, not the ahead
+// pass).
+func (im *Importer) decode(ctx context.Context, j job, notify bool) decoded {
 	d := decoded{result: FileResult{File: j.name, Bytes: j.size}}
 	data, err := j.read()
 	if err != nil {
@@ -259,6 +279,9 @@ func (im *Importer) decode(ctx context.Context, j job) decoded {
 			// reports it with the activity named, as AddActivities does.
 			if b, err := es.PrepareStreams(a); err == nil {
 				d.blobs[i] = b
+				if notify && im.opt.Decoded != nil {
+					im.opt.Decoded(a)
+				}
 			}
 		}
 	}

@@ -24,6 +24,9 @@ type job struct {
 	base string // the file's own name, stored as the activity's source file
 	size int64
 	read func() ([]byte, error)
+	// peek returns the file's first bytes (gzip undone), enough to guess
+	// its start (see peekStart); nil for jobs that cannot be read.
+	peek func() ([]byte, error)
 	meta *stravacsv.Meta // the Strava export's row for this file, if any
 }
 
@@ -161,6 +164,7 @@ func (w *walker) fileJobs(fp string, info fs.FileInfo, meta *stravacsv.Meta) ([]
 		return []job{{
 			name: fp, base: filepath.Base(fp), size: info.Size(), meta: meta,
 			read: func() ([]byte, error) { return readFile(fp) },
+			peek: func() ([]byte, error) { return peekFile(fp) },
 		}}, nil
 	}
 	zr, err := zip.NewReader(f, info.Size())
@@ -222,6 +226,7 @@ func (w *walker) zipJobs(name string, zr *zip.Reader, depth int) ([]job, error) 
 		jobs = append(jobs, job{
 			name: member, base: path.Base(zf.Name), size: int64(zf.UncompressedSize64), meta: meta,
 			read: func() ([]byte, error) { return readMember(zf) },
+			peek: func() ([]byte, error) { return peekMember(zf) },
 		})
 	}
 	return jobs, nil
