@@ -76,7 +76,7 @@ func (im *Importer) runAhead(ctx context.Context, jobs []job) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = im.decode(ctx, picked[i], false)
+				results[i] = im.decode(ctx, picked[i], -1, nil)
 			}
 		}()
 	}

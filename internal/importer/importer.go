@@ -175,13 +175,14 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 		slots[i] = make(chan decoded, 1)
 	}
 	next := make(chan int)
+	seen := newInflight()
 	var wg sync.WaitGroup
 	for range im.opt.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				slots[i] <- im.decode(ctx, jobs[i], true)
+				slots[i] <- im.decode(ctx, jobs[i], i, seen)
 			}
 		}()
 	}
@@ -234,11 +235,12 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 	return rep, fatal
 }
 
-// decode reads, hashes and decodes one job. It never touches the store but
-// for the read-only "already imported?" check. notify says whether to pass
-// the activities to Options.Decoded (the import proper, not the ahead
-// pass).
-func (im *Importer) decode(ctx context.Context, j job, notify bool) decoded {
+// decode reads, hashes and decodes one job, the index-th of the import. It
+// never touches the store but for the read-only "already imported?"
+// check. seen is the import's record of decoded activities; the ahead
+// pass, which stores nothing, passes nil, and its activities do not go to
+// Options.Decoded.
+func (im *Importer) decode(ctx context.Context, j job, index int, seen *inflight) decoded {
 	d := decoded{result: FileResult{File: j.name, Bytes: j.size}}
 	data, err := j.read()
 	if err != nil {
@@ -272,14 +274,21 @@ func (im *Importer) decode(ctx context.Context, j job, notify bool) decoded {
 		}
 	}
 	d.acts = acts
+	var dup []bool
+	if seen != nil {
+		dup = seen.add(index, acts)
+	}
 	if es, ok := im.store.(encodingStore); ok {
 		d.blobs = make([][]byte, len(acts))
 		for i, a := range acts {
+			if dup != nil && dup[i] {
+				continue // most likely a duplicate: see inflight
+			}
 			// On an error the blob stays nil: the store encodes again and
 			// reports it with the activity named, as AddActivities does.
 			if b, err := es.PrepareStreams(a); err == nil {
 				d.blobs[i] = b
-				if notify && im.opt.Decoded != nil {
+				if seen != nil && im.opt.Decoded != nil {
 					im.opt.Decoded(a)
 				}
 			}
