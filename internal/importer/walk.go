@@ -23,7 +23,9 @@ type job struct {
 	name string // what the runner sees: a path, or "archive.zip!member"
 	base string // the file's own name, stored as the activity's source file
 	size int64
-	read func() ([]byte, error)
+	// read returns the file's bytes, in buf's memory when it is large
+	// enough (see fileBuffers).
+	read func(buf []byte) ([]byte, error)
 	// peek returns the file's first bytes (gzip undone), enough to guess
 	// its start (see peekStart); nil for jobs that cannot be read.
 	peek func() ([]byte, error)
@@ -163,7 +165,7 @@ func (w *walker) fileJobs(fp string, info fs.FileInfo, meta *stravacsv.Meta) ([]
 		f.Close()
 		return []job{{
 			name: fp, base: filepath.Base(fp), size: info.Size(), meta: meta,
-			read: func() ([]byte, error) { return readFile(fp) },
+			read: func(buf []byte) ([]byte, error) { return readFile(fp, buf) },
 			peek: func() ([]byte, error) { return peekFile(fp) },
 		}}, nil
 	}
@@ -225,7 +227,7 @@ func (w *walker) zipJobs(name string, zr *zip.Reader, depth int) ([]job, error) 
 		}
 		jobs = append(jobs, job{
 			name: member, base: path.Base(zf.Name), size: int64(zf.UncompressedSize64), meta: meta,
-			read: func() ([]byte, error) { return readMember(zf) },
+			read: func([]byte) ([]byte, error) { return readMember(zf) },
 			peek: func() ([]byte, error) { return peekMember(zf) },
 		})
 	}
@@ -247,7 +249,7 @@ func looksLikeActivityMember(name string) bool {
 
 func failedJob(member string, zf *zip.File, err error) job {
 	return job{name: member, base: path.Base(zf.Name), size: int64(zf.UncompressedSize64),
-		read: func() ([]byte, error) { return nil, err }}
+		read: func([]byte) ([]byte, error) { return nil, err }}
 }
 
 // openNested spools a zip inside a zip to a temporary file (Garmin's are
@@ -291,13 +293,42 @@ func readMember(zf *zip.File) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func readFile(fp string) ([]byte, error) {
-	b, err := os.ReadFile(fp)
+// readFile reads the file at fp into buf when it fits, else into new
+// memory.
+func readFile(fp string, buf []byte) ([]byte, error) {
+	f, err := os.Open(fp)
 	if err != nil {
 		return nil, readError(err)
 	}
-	if len(b) > MaxFileBytes {
-		return nil, rebound.Errorf(rebound.EInvalid, "file is %d MiB, larger than any activity file", len(b)>>20)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, readError(err)
+	}
+	if info.Size() > MaxFileBytes {
+		return nil, rebound.Errorf(rebound.EInvalid, "file is %d MiB, larger than any activity file", info.Size()>>20)
+	}
+	// One byte more than the size, so that a file that grew since is seen
+	// to (the read then goes on to the end, as os.ReadFile does).
+	if want := int(info.Size()) + 1; cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	b := buf[:0]
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, readError(err)
+		}
+		if len(b) > MaxFileBytes {
+			return nil, rebound.Errorf(rebound.EInvalid, "file is over %d MiB, larger than any activity file", MaxFileBytes>>20)
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
 	}
 	return b, nil
 }
