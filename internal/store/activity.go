@@ -383,8 +383,11 @@ func (s *Store) decodeStreams(id int64, row *sql.Row) (*rebound.Streams, error) 
 	if err != nil {
 		return nil, s.d.translate(err, fmt.Sprintf("read streams of activity %d", id))
 	}
-	if codec != streamcodec.Version {
-		return nil, fmt.Errorf("store: streams of activity %d: codec version %d, this build reads %d", id, codec, streamcodec.Version)
+	// Rows keep the version that wrote them; every version this build can
+	// read is read, so a store written by an earlier build needs no
+	// migration of its blobs.
+	if !streamcodec.CanDecode(codec) {
+		return nil, fmt.Errorf("store: streams of activity %d: codec version %d, which this build does not read (written by a newer Rebound?)", id, codec)
 	}
 	st, err := streamcodec.Decode(blob)
 	if err != nil {

@@ -13,14 +13,28 @@ import (
 	"sync"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/huff0"
 
 	"rebound"
 )
 
-// Version is the format version written in every blob's header. Decode
-// rejects blobs of any other version; a new version gets a new decoder branch,
-// never an edit of this one, because stored blobs outlive the code.
-const Version = 1
+// Version is the format version Encode writes in every blob's header.
+// Decode reads it and every earlier version (version1); a new version gets
+// a new decoder branch, never an edit of an old one, because stored blobs
+// outlive the code.
+const Version = 2
+
+// version1 is the first format: the whole payload as one DEFLATE stream.
+// Every store written before Version 2 holds such blobs.
+const version1 = 1
+
+// CanDecode reports whether Decode reads blobs of format version v: this
+// build's Version and every earlier one. A store that records the version
+// beside each blob should check this rather than v == Version, so that
+// blobs written by earlier builds stay readable.
+func CanDecode(v int) bool {
+	return v == version1 || v == Version
+}
 
 // magic opens every blob so a wrong column or a truncated copy is recognised
 // at once.
@@ -28,7 +42,8 @@ var magic = [2]byte{'R', 'S'}
 
 // headerLen is magic, version byte and the CRC-32 (IEEE) of the compressed
 // bytes that follow. The CRC covers the compressed form so that every bit of
-// the blob is checked, the padding bits of DEFLATE's last byte included.
+// the blob is checked, the padding bits of DEFLATE's last byte (Version 1)
+// and of huff0's bit streams (Version 2) included.
 const headerLen = len(magic) + 1 + 4
 
 // MaxSamples caps a decoded stream at 7 days of 1 s samples, the same bound
@@ -86,25 +101,15 @@ func secondOrder(channel string) bool {
 	return channel == "distance_m" || channel == "lat" || channel == "lon"
 }
 
-// Encode returns the blob for s. Every non-nil channel must have the same
-// length; values must be finite or NaN (missing). A nil s encodes like an
-// empty one.
-//
-// The payload is compressed channel by channel: Huffman coding alone first,
-// and LZ77 (klauspost/compress level lzLevel) as well where the channel
-// looks repetitive; see encoder.segment. The result is plain DEFLATE, the
-// Version 1 format that every decoder of this package reads.
+// Encode returns the blob for s, in the Version 2 format (v2.go): each
+// channel's payload Huffman-coded on its own with huff0. Every non-nil
+// channel must have the same length; values must be finite or NaN
+// (missing). A nil s encodes like an empty one.
 func Encode(s *rebound.Streams) ([]byte, error) {
-	return encode(s, lzLevel)
+	e := getEncoder()
+	defer e.release()
+	return e.encode(s)
 }
-
-// lzLevel is the klauspost/compress/flate level tried on repetitive
-// channels. Levels 1–6 compress the 11 real runs behind the import workload
-// (docs/PERFORMANCE.md) within 0.2 % of each other and the whole FIT corpus
-// within 1 %; 4, a middle one, was 0.3 % smaller than 1 there. Their speeds
-// differ less than this machine's noise, as only repetitive channels see
-// LZ77 (BenchmarkEncode new-lz1, new-lz6).
-const lzLevel = 4
 
 // maxChannels is the number of channels rebound.Streams has, the bits of
 // the channel mask; TestMaxChannels keeps it in step with the domain.
@@ -116,22 +121,9 @@ const maxChannels = 9
 // every imported activity's streams this way (PrepareStreams); the second
 // pass over the samples was a fifth of that step's CPU time.
 func QuantizeEncode(s *rebound.Streams) ([]byte, error) {
-	e, err := getEncoder(lzLevel)
-	if err != nil {
-		Quantize(s)
-		return nil, err
-	}
-	defer e.release(lzLevel)
+	e := getEncoder()
+	defer e.release()
 	return e.encodeStreams(s, true)
-}
-
-func encode(s *rebound.Streams, level int) ([]byte, error) {
-	e, err := getEncoder(level)
-	if err != nil {
-		return nil, err
-	}
-	defer e.release(level)
-	return e.encode(s)
 }
 
 func (e *encoder) encode(s *rebound.Streams) ([]byte, error) {
@@ -160,6 +152,7 @@ func (e *encoder) encodeStreams(s *rebound.Streams, quantize bool) ([]byte, erro
 	// ends[i] is where present channel i's bytes end.
 	raw := binary.AppendUvarint(e.raw[:0], uint64(n))
 	raw = binary.AppendUvarint(raw, mask)
+	hdr := len(raw)
 	e.ends = e.ends[:0]
 	for ci, c := range chans {
 		if *c.Values == nil {
@@ -177,34 +170,7 @@ func (e *encoder) encodeStreams(s *rebound.Streams, quantize bool) ([]byte, erro
 		e.ends = append(e.ends, len(raw))
 	}
 	e.raw = raw
-
-	e.out.Reset()
-	e.out.Write(magic[:])
-	e.out.WriteByte(Version)
-	e.out.Write([]byte{0, 0, 0, 0}) // CRC, set below
-	// Each channel is a DEFLATE segment of its own, ended by a sync flush
-	// (byte-aligned, no history needed across it), so the segments of
-	// independent compressors concatenate into one valid DEFLATE stream and
-	// each channel gets its own Huffman table and its own choice below.
-	// Short streams are one segment: below blockSplitMin samples a table per
-	// channel costs more than it saves.
-	start := 0
-	if n >= blockSplitMin {
-		for _, end := range e.ends[:max(len(e.ends)-1, 0)] {
-			if err := e.segment(raw[start:end], false, false); err != nil {
-				return nil, err
-			}
-			start = end
-		}
-	}
-	if err := e.segment(raw[start:], true, n < blockSplitMin); err != nil {
-		return nil, err
-	}
-	// A copy of exactly the blob's size: the caller keeps it (importers
-	// queue thousands), the scratch goes back to the pool.
-	b := slices.Clone(e.out.Bytes())
-	binary.LittleEndian.PutUint32(b[3:headerLen], crc32.ChecksumIEEE(b[headerLen:]))
-	return b, nil
+	return e.writeV2(n, hdr)
 }
 
 // checkStreams returns the channel mask of s, or Encode's error for streams
@@ -231,12 +197,6 @@ func checkStreams(s *rebound.Streams, chans []rebound.Channel) (uint64, error) {
 	}
 	return mask, nil
 }
-
-// blockSplitMin is the sample count (5 minutes) from which Encode gives each
-// channel a DEFLATE segment of its own. Below it one segment is smaller: on
-// the synthetic run of the tests, per-channel tables break even with one
-// table at about 200 samples, and a 60-sample stream grows by a third.
-const blockSplitMin = 300
 
 // appendChannel appends one channel's part of the payload to dst: the count
 // of missing (NaN) runs, each run as (present samples since the previous
@@ -502,8 +462,9 @@ func uvarintLen(v uint64) int {
 	return (bits.Len64(v|1) + 6) / 7
 }
 
-// Decode parses a blob written by Encode. Channels absent when encoding are
-// nil; missing samples are NaN. Any malformed input yields an error wrapping
+// Decode parses a blob written by Encode, of this build (Version 2) or of
+// an earlier one (Version 1). Channels absent when encoding are nil;
+// missing samples are NaN. Any malformed input yields an error wrapping
 // ErrCorrupt, never a panic.
 func Decode(b []byte) (*rebound.Streams, error) {
 	return decode(b, MaxSamples)
@@ -515,24 +476,31 @@ func decode(b []byte, maxSamples int) (*rebound.Streams, error) {
 	if len(b) < headerLen || b[0] != magic[0] || b[1] != magic[1] {
 		return nil, corrupt("not a stream blob (bad header)")
 	}
-	if b[2] != Version {
-		return nil, corrupt("format version %d, this build reads %d", b[2], Version)
+	if b[2] != Version && b[2] != version1 {
+		return nil, corrupt("format version %d, this build reads %d and %d", b[2], version1, Version)
 	}
 	if binary.LittleEndian.Uint32(b[3:headerLen]) != crc32.ChecksumIEEE(b[headerLen:]) {
 		return nil, corrupt("checksum mismatch")
 	}
 	d := decoders.Get().(*decoder)
 	defer d.release()
-	raw, err := d.inflate(b[headerLen:], maxSamples)
+	var raw []byte
+	var err error
+	if b[2] == version1 {
+		raw, err = d.inflate(b[headerLen:], maxSamples)
+	} else {
+		raw, err = d.unpackV2(b[headerLen:], maxSamples)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return decodePayload(raw, maxSamples)
 }
 
-// decodePayload parses an inflated payload. It checks what the previous
-// decoder checked, in the same order, so that it accepts exactly the same
-// payloads (FuzzDecodeDifferential).
+// decodePayload parses a payload, inflated (Version 1) or unpacked from its
+// segments (Version 2). It checks what the first decoder checked, in the
+// same order, so that it accepts exactly the same payloads
+// (FuzzDecodeDifferential).
 func decodePayload(raw []byte, maxSamples int) (*rebound.Streams, error) {
 	n, mask, pos, err := payloadHeader(raw, maxSamples)
 	if err != nil {
@@ -540,6 +508,8 @@ func decodePayload(raw []byte, maxSamples int) (*rebound.Streams, error) {
 	}
 	s := &rebound.Streams{}
 	chans := s.Channels()
+	var runBuf [16]uint64
+	runs := runBuf[:0] // the missing runs of a channel, as start, end
 	// One allocation for every present channel; the three-index slices keep
 	// an append to one channel from writing into the next.
 	all := make([]float64, bits.OnesCount64(mask)*n)
@@ -562,6 +532,7 @@ func decodePayload(raw []byte, maxSamples int) (*rebound.Streams, error) {
 			return nil, corrupt("%s: %d missing runs in %d samples", c.Name, nruns, n)
 		}
 		at := uint64(0)
+		runs = runs[:0]
 		for range nruns {
 			gap, m := uvarint(raw[pos:])
 			if m <= 0 {
@@ -580,47 +551,24 @@ func decodePayload(raw []byte, maxSamples int) (*rebound.Streams, error) {
 			for k := at; k < at+length; k++ {
 				vals[k] = math.NaN()
 			}
+			runs = append(runs, at, at+length)
 			at += length
 		}
+		// The values, span by span between the missing runs.
 		second := secondOrder(c.Name)
-		var prev, prevD int64
-		for i := range vals {
-			if v := vals[i]; v != v {
-				continue
+		var st deltas
+		at = 0
+		for k := 0; k <= len(runs); k += 2 {
+			end := uint64(n)
+			if k < len(runs) {
+				end = runs[k]
 			}
-			// uvarint, with the one-byte form that most samples take
-			// inlined.
-			var z uint64
-			if pos < len(raw) && raw[pos] < 0x80 {
-				z = uint64(raw[pos])
-				pos++
-			} else {
-				var m int
-				if z, m = uvarint(raw[pos:]); m <= 0 {
-					return nil, varintErr(c.Name, "value", m)
-				}
-				pos += m
+			if pos, err = st.decodeSpan(vals[at:end], raw, pos, scale, second, c.Name, int(at)); err != nil {
+				return nil, err
 			}
-			d := int64(z>>1) ^ -int64(z&1)
-			// Bounds that valid encodings respect (|q| ≤ 2^53 makes
-			// |Δ| ≤ 2^54 and |ΔΔ| ≤ 2^55) and that keep the sums below
-			// from overflowing.
-			if d > 4*maxQuantum || d < -4*maxQuantum {
-				return nil, corrupt("%s sample %d: delta out of range", c.Name, i)
+			if k < len(runs) {
+				at = runs[k+1]
 			}
-			if second {
-				d += prevD
-				prevD = d
-			}
-			if d > 2*maxQuantum || d < -2*maxQuantum {
-				return nil, corrupt("%s sample %d: delta out of range", c.Name, i)
-			}
-			q := prev + d
-			if q > maxQuantum || q < -maxQuantum {
-				return nil, corrupt("%s sample %d: value out of range", c.Name, i)
-			}
-			prev = q
-			vals[i] = float64(q) / scale
 		}
 		*c.Values = vals
 	}
@@ -628,6 +576,91 @@ func decodePayload(raw []byte, maxSamples int) (*rebound.Streams, error) {
 		return nil, corrupt("trailing data")
 	}
 	return s, nil
+}
+
+// decodeSpan decodes the finite samples vals (base is the first one's
+// index in the channel, for errors) from the varints at raw[pos:], and
+// returns the position after them. It accepts and refuses exactly what the
+// first decoder did (refDecode, FuzzDecodeDifferential), with a loop per
+// delta order and the one-byte varints that most samples take decoded
+// inline: their delta (|d| ≤ 64) cannot break the first bound, so only the
+// others need to be checked, each with one unsigned comparison.
+func (st *deltas) decodeSpan(vals []float64, raw []byte, pos int, scale float64, second bool, name string, base int) (int, error) {
+	prev, prevD := st.prev, st.prevD
+	var err error
+	if !second {
+		for i := range vals {
+			if pos < len(raw) && raw[pos] < 0x80 {
+				z := raw[pos]
+				pos++
+				q := prev + (int64(z>>1) ^ -int64(z&1))
+				if uint64(q+maxQuantum) > 2*maxQuantum {
+					return pos, corrupt("%s sample %d: value out of range", name, base+i)
+				}
+				prev = q
+				vals[i] = float64(q) / scale
+				continue
+			}
+			if pos, err = st.slowValue(raw, pos, &prev, &prevD, false, name, base+i); err != nil {
+				return pos, err
+			}
+			vals[i] = float64(prev) / scale
+		}
+	} else {
+		for i := range vals {
+			if pos < len(raw) && raw[pos] < 0x80 {
+				z := raw[pos]
+				pos++
+				d := prevD + (int64(z>>1) ^ -int64(z&1))
+				prevD = d
+				if uint64(d+2*maxQuantum) > 4*maxQuantum {
+					return pos, corrupt("%s sample %d: delta out of range", name, base+i)
+				}
+				q := prev + d
+				if uint64(q+maxQuantum) > 2*maxQuantum {
+					return pos, corrupt("%s sample %d: value out of range", name, base+i)
+				}
+				prev = q
+				vals[i] = float64(q) / scale
+				continue
+			}
+			if pos, err = st.slowValue(raw, pos, &prev, &prevD, true, name, base+i); err != nil {
+				return pos, err
+			}
+			vals[i] = float64(prev) / scale
+		}
+	}
+	st.prev, st.prevD = prev, prevD
+	return pos, nil
+}
+
+// slowValue is decodeSpan's step for a varint of any length: the first
+// decoder's checks, unchanged.
+func (*deltas) slowValue(raw []byte, pos int, prev, prevD *int64, second bool, name string, i int) (int, error) {
+	z, m := uvarint(raw[pos:])
+	if m <= 0 {
+		return pos, varintErr(name, "value", m)
+	}
+	pos += m
+	d := int64(z>>1) ^ -int64(z&1)
+	// Bounds that valid encodings respect (|q| ≤ 2^53 makes |Δ| ≤ 2^54
+	// and |ΔΔ| ≤ 2^55) and that keep the sums below from overflowing.
+	if d > 4*maxQuantum || d < -4*maxQuantum {
+		return pos, corrupt("%s sample %d: delta out of range", name, i)
+	}
+	if second {
+		d += *prevD
+		*prevD = d
+	}
+	if d > 2*maxQuantum || d < -2*maxQuantum {
+		return pos, corrupt("%s sample %d: delta out of range", name, i)
+	}
+	q := *prev + d
+	if q > maxQuantum || q < -maxQuantum {
+		return pos, corrupt("%s sample %d: value out of range", name, i)
+	}
+	*prev = q
+	return pos, nil
 }
 
 // payloadHeader reads the sample count and channel mask that open the
@@ -717,116 +750,47 @@ func quantizeValues(vals []float64, scale float64) {
 }
 
 // encoder is Encode's scratch: the varint payload, the channel ends and
-// NaN runs, the blob being built, and two compressors (Huffman only, and the
-// LZ77 level) with a buffer for the second's try. Recycled through a
+// NaN runs, the blob being built and huff0's tables. Recycled through a
 // sync.Pool, which is safe for parallel callers and keeps no data between
-// uses (every field is reset before use): allocating a compressor per
-// activity was a measurable share of import time (docs/PERFORMANCE.md).
+// uses (every field is reset before use, huff0 reuses no table:
+// ReusePolicyNone): allocating scratch per activity was a measurable share
+// of import time (docs/PERFORMANCE.md).
 type encoder struct {
 	raw  []byte
 	ends []int
 	runs []int
-	out  bytes.Buffer // the blob
-	alt  bytes.Buffer // a segment compressed with LZ77
-	huff *flate.Writer
-	lz   *flate.Writer
+	out  []byte // the blob
+	hs   huff0.Scratch
 }
 
-// encoders holds scratch per compression level (index level+2, for
-// flate.HuffmanOnly … flate.BestCompression): Encode uses one level, the
-// others serve BenchmarkEncode's comparison on equal terms.
-var encoders [flate.BestCompression + 3]sync.Pool
+var encoders = sync.Pool{New: func() any { return newEncoder() }}
 
 // maxPooled caps the scratch buffers kept for reuse, so that one week-long
 // activity does not pin tens of MB in the pools.
 const maxPooled = 4 << 20
 
-func getEncoder(level int) (*encoder, error) {
-	if level < flate.HuffmanOnly || level > flate.BestCompression {
-		return nil, fmt.Errorf("streamcodec: invalid compression level %d", level)
-	}
-	if e, ok := encoders[level+2].Get().(*encoder); ok {
-		return e, nil
-	}
-	return newEncoder(level)
-}
+func getEncoder() *encoder { return encoders.Get().(*encoder) }
 
-func newEncoder(level int) (*encoder, error) {
+func newEncoder() *encoder {
 	e := &encoder{}
-	var err error
-	if e.huff, err = flate.NewWriter(nil, flate.HuffmanOnly); err != nil {
-		return nil, fmt.Errorf("streamcodec: %w", err)
-	}
-	if e.lz, err = flate.NewWriter(nil, level); err != nil {
-		return nil, fmt.Errorf("streamcodec: %w", err)
-	}
-	return e, nil
+	e.hs.Reuse = huff0.ReusePolicyNone
+	return e
 }
 
-// segment appends seg to e.out as DEFLATE blocks ending byte-aligned: a
-// sync flush, or the final block when last. Huffman coding alone comes
-// first: it is 4–5× faster than an LZ77 level and, on noisy channels
-// (speed, heart rate, power, position), where LZ77 finds few matches, as
-// small or smaller. Where it codes the channel in under lzTryBits bits per
-// payload byte the channel is repetitive (a constant temperature, a
-// cadence of 0, interpolated gaps), Huffman's floor of 1 bit per byte bites,
-// and lzLevel is tried too (always, with tryLZ); the smaller output is kept.
-func (e *encoder) segment(seg []byte, last, tryLZ bool) error {
-	start := e.out.Len()
-	if err := deflateTo(e.huff, &e.out, seg, last); err != nil {
-		return err
-	}
-	huffLen := e.out.Len() - start
-	if !tryLZ && huffLen*8 >= lzTryBits*len(seg) {
-		return nil
-	}
-	e.alt.Reset()
-	if err := deflateTo(e.lz, &e.alt, seg, last); err != nil {
-		return err
-	}
-	if e.alt.Len() < huffLen {
-		e.out.Truncate(start)
-		e.out.Write(e.alt.Bytes())
-	}
-	return nil
-}
-
-// lzTryBits: see segment. On the FIT corpus (100 activities, 364 k samples)
-// trying LZ77 below 2, 3, 4, 6 and 9 (always) bits per byte gave 3.56, 3.53,
-// 3.49, 3.35 and 3.30 bytes/sample (the old one-stream BestSpeed 3.69); on
-// the workload's 11 runs 4.13, 4.12, 4.08, 4.08, 4.06 (old 4.69), with
-// encode time rising 10–15 % per step. 4 keeps most of the gain.
-const lzTryBits = 4
-
-func deflateTo(zw *flate.Writer, w io.Writer, seg []byte, last bool) error {
-	zw.Reset(w)
-	if _, err := zw.Write(seg); err != nil {
-		return fmt.Errorf("streamcodec: %w", err)
-	}
-	var err error
-	if last {
-		err = zw.Close()
-	} else {
-		err = zw.Flush()
-	}
-	if err != nil {
-		return fmt.Errorf("streamcodec: %w", err)
-	}
-	return nil
-}
-
-func (e *encoder) release(level int) {
-	if cap(e.raw) > maxPooled || e.out.Cap() > maxPooled || e.alt.Cap() > maxPooled {
+func (e *encoder) release() {
+	if cap(e.raw) > maxPooled || cap(e.out) > maxPooled || cap(e.hs.Out) > maxPooled {
 		return
 	}
-	encoders[level+2].Put(e)
+	encoders.Put(e)
 }
 
-// decoder is Decode's scratch: a reader over the compressed bytes, an
-// inflater reset onto it and the inflated payload. Pooled like encoder.
+// decoder is Decode's scratch: for Version 1 a reader over the compressed
+// bytes and an inflater reset onto it, for Version 2 huff0's tables; and the
+// payload they restore. Pooled like encoder.
 type decoder struct {
 	zin bytes.Reader
 	zr  io.ReadCloser
+	hs  huff0.Scratch
 	raw []byte
 }
 

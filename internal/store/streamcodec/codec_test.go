@@ -227,7 +227,7 @@ func TestDecodeCorrupt(t *testing.T) {
 func TestDecodeBadPayload(t *testing.T) {
 	blob := func(raw ...byte) []byte {
 		var buf bytes.Buffer
-		buf.Write([]byte{'R', 'S', Version, 0, 0, 0, 0})
+		buf.Write([]byte{'R', 'S', version1, 0, 0, 0, 0})
 		zw, _ := flate.NewWriter(&buf, flate.BestSpeed)
 		zw.Write(raw)
 		zw.Close()
@@ -334,10 +334,10 @@ func reportCodec(b *testing.B, blobLen int, cpu0 int64) {
 	}
 }
 
-// BenchmarkEncode compares Encode ("new", LZ77 level lzLevel on repetitive
-// channels) with other LZ77 levels and with the previous codec ("old":
-// stdlib compress/flate BestSpeed over the whole payload, ref_test.go). The
-// streams are quantised first, as the store encodes them (PrepareStreams).
+// BenchmarkEncode compares Encode ("new", Version 2) with the first codec
+// ("old": stdlib compress/flate BestSpeed over the whole payload,
+// ref_test.go). The streams are quantised first, as the store encodes them
+// (PrepareStreams).
 func BenchmarkEncode(b *testing.B) {
 	s := run1h(benchSamples)
 	Quantize(s)
@@ -347,8 +347,6 @@ func BenchmarkEncode(b *testing.B) {
 	}{
 		{"old", func(s *rebound.Streams) ([]byte, error) { return refEncode(s, flate.BestSpeed) }},
 		{"new", Encode},
-		{"new-lz1", func(s *rebound.Streams) ([]byte, error) { return encode(s, 1) }},
-		{"new-lz6", func(s *rebound.Streams) ([]byte, error) { return encode(s, 6) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(benchSamples * int64(len(s.Channels())) * 8)
@@ -367,9 +365,9 @@ func BenchmarkEncode(b *testing.B) {
 	}
 }
 
-// BenchmarkDecode: the previous decoder on its blob ("old"), Decode on
-// Encode's blob ("new") and Decode on a blob of the previous encoder
-// ("new-of-old", a store written before the change).
+// BenchmarkDecode: the first decoder on its blob ("old"), Decode on
+// Encode's blob ("new", Version 2) and Decode on a blob of the first
+// encoder ("new-of-old", a Version 1 blob of a store written before).
 func BenchmarkDecode(b *testing.B) {
 	s := run1h(benchSamples)
 	Quantize(s)

@@ -6,7 +6,8 @@ package streamcodec
 // tests and fuzz targets hold the current codec to it bit for bit: same
 // decoded samples for the same input, each decoder reading the other's
 // blobs, and the same accept/reject verdict on any blob. Do not "improve"
-// it: its value is that it does not change.
+// it: its value is that it does not change. (Only the version constant was
+// renamed, to version1, when Encode moved to Version 2.)
 
 import (
 	"bufio"
@@ -103,7 +104,7 @@ func refEncode(s *rebound.Streams, level int) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(headerLen + raw.Len()/2)
 	out.Write(magic[:])
-	out.WriteByte(Version)
+	out.WriteByte(version1)
 	out.Write([]byte{0, 0, 0, 0}) // CRC, set below
 	zw, err := refFlateWriter(&out, level)
 	if err != nil {
@@ -126,8 +127,8 @@ func refDecode(b []byte, maxSamples int) (*rebound.Streams, error) {
 	if len(b) < headerLen || b[0] != magic[0] || b[1] != magic[1] {
 		return nil, refCorrupt("not a stream blob (bad header)")
 	}
-	if b[2] != Version {
-		return nil, refCorrupt("format version %d, this build reads %d", b[2], Version)
+	if b[2] != version1 {
+		return nil, refCorrupt("format version %d, this build reads %d", b[2], version1)
 	}
 	if binary.LittleEndian.Uint32(b[3:headerLen]) != crc32.ChecksumIEEE(b[headerLen:]) {
 		return nil, refCorrupt("checksum mismatch")
