@@ -13,7 +13,7 @@ import (
 	"rebound/internal/store/streamcodec"
 )
 
-// activityCols are the activities columns in the order activityArgs writes
+// activityCols are the activities columns in the order appendActivityArgs writes
 // and scanActivity reads them (id, athlete_id first).
 var activityCols = []string{
 	"id", "athlete_id",
@@ -31,13 +31,14 @@ var activityCols = []string{
 
 var activitySelect = "SELECT " + strings.Join(activityCols, ", ") + " FROM activities"
 
-// activityArgs returns a's values for activityCols[2:] (no id, athlete_id).
-func activityArgs(a *rebound.Activity) []any {
+// appendActivityArgs appends a's values for activityCols[2:] (no id,
+// athlete_id) to args.
+func appendActivityArgs(args []any, a *rebound.Activity) []any {
 	var rpe any
 	if a.RPE != nil {
 		rpe = int64(*a.RPE)
 	}
-	return []any{
+	return append(args,
 		a.Sport, a.SubSport, a.Name, a.Notes, a.Gear,
 		ms(a.StartTime), a.UTCOffsetS, a.OffsetSource,
 		a.ElapsedS, a.MovingS, a.DistanceM,
@@ -48,7 +49,7 @@ func activityArgs(a *rebound.Activity) []any {
 		a.Device,
 		a.SourceFile, a.SourceSHA256, a.SourceFormat, a.SessionIndex, a.SummarySource,
 		rpe, a.Kind, nullable(a.ManualTempC),
-	}
+	)
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -148,24 +149,47 @@ func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebo
 	}
 	defer tx.Rollback()
 
-	if err := s.ensureAthlete(ctx, tx, athleteID, now); err != nil {
-		return nil, err
+	t := &addTx{
+		ctx: ctx,
+		// The statements below run under ctx without its cancellation.
+		// For every statement whose context can end, modernc.org/sqlite
+		// starts a goroutine (with a channel and a progress handler) to
+		// interrupt it: 7% of the writer's CPU time in a profile of
+		// BenchmarkAddActivitiesEncoded, and more in scheduling those
+		// goroutines, for the ten or so short statements of an imported
+		// file (before laps went in chunks: see lapChunks). None can
+		// wait: BEGIN IMMEDIATE took the write lock (it still watches
+		// ctx, as Commit does), and in WAL mode a writer waits for no
+		// reader. So ctx is checked between activities instead, where the
+		// stream encoding of AddActivities also takes its time; and when
+		// ctx ends, database/sql still rolls tx back, which fails the next
+		// statement (stmtErr reports ctx's error then).
+		run: context.WithoutCancel(ctx),
+		// Statements of this transaction, from the store's prepared ones
+		// (see writeStmts); they are closed with tx.
+		st:   s.txStmts(ctx, tx),
+		tx:   tx,
+		args: make([]any, 0, argsCap(acts)),
 	}
-	// Statements of this transaction, from the store's prepared ones (see
-	// writeStmts); they are closed with tx.
-	st := s.txStmts(ctx, tx)
+	// ensureAthlete, with the transaction's statement.
+	if _, err := t.st.athlete.ExecContext(t.run, athleteID, now); err != nil {
+		return nil, s.stmtErr(ctx, err, "create athlete")
+	}
 
 	res := make([]rebound.AddResult, len(acts))
 	for i, a := range acts {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("store: add activities: %w", err)
+		}
 		if err := validateActivity(a); err != nil {
 			return nil, rebound.Errorf(rebound.EInvalid, "activity %d of %d%s: %s", i+1, len(acts), describe(a), err)
 		}
 		if a.SourceSHA256 != "" {
-			if _, err := st.source.ExecContext(ctx, athleteID, a.SourceSHA256, a.SourceFile, now); err != nil {
+			if _, err := t.st.source.ExecContext(t.run, athleteID, a.SourceSHA256, a.SourceFile, now); err != nil {
 				return nil, s.stmtErr(ctx, err, "record source")
 			}
 		}
-		dup, err := s.findDuplicate(ctx, st, athleteID, a)
+		dup, err := s.findDuplicate(t, athleteID, a)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +201,7 @@ func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebo
 		if i < len(blobs) {
 			blob = blobs[i]
 		}
-		id, err := s.insertActivity(ctx, st, athleteID, a, blob, now)
+		id, err := s.insertActivity(t, athleteID, a, blob, now)
 		if err != nil {
 			return nil, fmt.Errorf("activity %d of %d%s: %w", i+1, len(acts), describe(a), err)
 		}
@@ -194,15 +218,46 @@ func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebo
 	return res, nil
 }
 
+// addTx is one transaction of AddActivities.
+type addTx struct {
+	ctx context.Context // the caller's, for cancellation and its error
+	run context.Context // ctx without cancellation, for statements (see addActivities)
+	st  *writeStmts     // the store's prepared statements bound to the transaction, but laps
+	tx  *sql.Tx
+	// laps are the store's lap inserts bound to tx, each on first use.
+	laps [len(lapChunks)]*sql.Stmt
+	args []any // statement arguments, reused
+}
+
+// argsCap is the most arguments a statement of insertActivity takes for
+// acts: an activity's columns, or its largest chunk of laps.
+func argsCap(acts []*rebound.Activity) int {
+	n := len(activityCols) // athlete_id, the columns of appendActivityArgs, created_at_ms
+	for _, a := range acts {
+		if a != nil {
+			n = max(n, len(lapCols)*min(len(a.Laps), lapChunks[0]))
+		}
+	}
+	return n
+}
+
+// lapStmt returns the lap insert of lapChunks[k] rows bound to t's
+// transaction.
+func (t *addTx) lapStmt(s *Store, k int) *sql.Stmt {
+	if t.laps[k] == nil {
+		t.laps[k] = t.tx.StmtContext(t.ctx, s.w.laps[k])
+	}
+	return t.laps[k]
+}
+
 // txStmts returns the store's prepared write statements bound to tx.
 // Tx.StmtContext does not fail: an error shows up when the statement runs.
 func (s *Store) txStmts(ctx context.Context, tx *sql.Tx) *writeStmts {
 	return &writeStmts{
+		athlete:      tx.StmtContext(ctx, s.w.athlete),
 		source:       tx.StmtContext(ctx, s.w.source),
-		dupSource:    tx.StmtContext(ctx, s.w.dupSource),
-		dupWorkout:   tx.StmtContext(ctx, s.w.dupWorkout),
+		dup:          tx.StmtContext(ctx, s.w.dup),
 		activity:     tx.StmtContext(ctx, s.w.activity),
-		lap:          tx.StmtContext(ctx, s.w.lap),
 		activityData: tx.StmtContext(ctx, s.w.activityData),
 	}
 }
@@ -215,62 +270,80 @@ func (s *Store) ensureAthlete(ctx context.Context, tx *sql.Tx, athleteID, now in
 	return nil
 }
 
-// findDuplicate returns the ID of the stored activity a duplicates, or 0.
-func (s *Store) findDuplicate(ctx context.Context, st *writeStmts, athleteID int64, a *rebound.Activity) (int64, error) {
-	if a.SourceSHA256 != "" {
-		var id int64
-		err := st.dupSource.QueryRowContext(ctx, athleteID, a.SourceSHA256, a.SessionIndex).Scan(&id)
-		switch {
-		case err == nil:
-			return id, nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return 0, s.stmtErr(ctx, err, "look up source")
-		}
-	}
+// findDuplicate returns the ID of the stored activity a duplicates, or 0:
+// the one from the same source and session, else the one SameWorkout
+// matches with the closest start, the first stored at equal distances.
+func (s *Store) findDuplicate(t *addTx, athleteID int64, a *rebound.Activity) (int64, error) {
 	w := rebound.SameWorkoutWindow.Milliseconds()
 	start := ms(a.StartTime)
-	rows, err := st.dupWorkout.QueryContext(ctx, athleteID, start-w, start+w)
+	rows, err := t.st.dup.QueryContext(t.run, athleteID, a.SourceSHA256, a.SessionIndex, athleteID, start-w, start+w)
 	if err != nil {
-		return 0, s.stmtErr(ctx, err, "look up same workout")
+		return 0, s.stmtErr(t.ctx, err, "look up duplicates")
 	}
 	defer rows.Close()
-	var best int64
-	var bestDist int64
+	// Candidates come in index order (by start time), not by id.
+	var best, bestDist int64
+	var c rebound.Activity
 	for rows.Next() {
-		c, err := scanActivity(rows)
-		if err != nil {
-			return 0, s.stmtErr(ctx, err, "look up same workout")
+		var id, cstart int64
+		var sameSource bool
+		if err := rows.Scan(&id, &sameSource, &c.Sport, &cstart, &c.ElapsedS); err != nil {
+			return 0, s.stmtErr(t.ctx, err, "look up duplicates")
 		}
-		if !rebound.SameWorkout(a, c) {
+		if sameSource {
+			return id, nil
+		}
+		c.StartTime = fromMS(cstart)
+		if !rebound.SameWorkout(a, &c) {
 			continue
 		}
 		d := a.StartTime.Sub(c.StartTime).Abs().Milliseconds()
-		if best == 0 || d < bestDist {
-			best, bestDist = c.ID, d
+		if best == 0 || d < bestDist || (d == bestDist && id < best) {
+			best, bestDist = id, d
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, s.stmtErr(ctx, err, "look up same workout")
+		return 0, s.stmtErr(t.ctx, err, "look up duplicates")
 	}
 	return best, nil
 }
 
 // insertActivity inserts a with its laps and streams; blob, when not nil,
 // is PrepareStreams(a).
-func (s *Store) insertActivity(ctx context.Context, st *writeStmts, athleteID int64, a *rebound.Activity, blob []byte, now int64) (int64, error) {
-	args := append([]any{athleteID}, activityArgs(a)...)
-	args = append(args, now)
+func (s *Store) insertActivity(t *addTx, athleteID int64, a *rebound.Activity, blob []byte, now int64) (int64, error) {
+	ctx, st := t.ctx, t.st
+	t.args = append(appendActivityArgs(append(t.args[:0], athleteID), a), now)
 	var id int64
-	if err := st.activity.QueryRowContext(ctx, args...).Scan(&id); err != nil {
+	if s.d.lastInsertID {
+		r, err := st.activity.ExecContext(t.run, t.args...)
+		if err == nil {
+			id, err = r.LastInsertId()
+		}
+		if err != nil {
+			return 0, s.stmtErr(ctx, err, "insert activity")
+		}
+	} else if err := st.activity.QueryRowContext(t.run, t.args...).Scan(&id); err != nil {
 		return 0, s.stmtErr(ctx, err, "insert activity")
 	}
-	for i, l := range a.Laps {
-		_, err := st.lap.ExecContext(ctx, id, athleteID, i, l.Index, ms(l.StartTime),
-			l.ElapsedS, l.MovingS, l.DistanceM,
-			nullable(l.AvgHeartRateBPM), nullable(l.MaxHeartRateBPM), l.AvgSpeedMPS, nullable(l.AvgCadenceSPM))
-		if err != nil {
-			return 0, s.stmtErr(ctx, err, fmt.Sprintf("insert lap %d", i+1))
+	// The laps, in chunks of lapChunks rows, each with its position (seq).
+	for i, k := 0, 0; i < len(a.Laps); {
+		for lapChunks[k] > len(a.Laps)-i {
+			k++ // lapChunks ends with 1, so k stays in range
 		}
+		n := lapChunks[k]
+		t.args = t.args[:0]
+		for j, l := range a.Laps[i : i+n] {
+			t.args = append(t.args, id, athleteID, i+j, l.Index, ms(l.StartTime),
+				l.ElapsedS, l.MovingS, l.DistanceM,
+				nullable(l.AvgHeartRateBPM), nullable(l.MaxHeartRateBPM), l.AvgSpeedMPS, nullable(l.AvgCadenceSPM))
+		}
+		if _, err := t.lapStmt(s, k).ExecContext(t.run, t.args...); err != nil {
+			if n == 1 {
+				return 0, s.stmtErr(ctx, err, fmt.Sprintf("insert lap %d", i+1))
+			}
+			return 0, s.stmtErr(ctx, err, fmt.Sprintf("insert laps %d to %d", i+1, i+n))
+		}
+		i += n
 	}
 	if a.Streams != nil {
 		if blob == nil {
@@ -279,7 +352,7 @@ func (s *Store) insertActivity(ctx context.Context, st *writeStmts, athleteID in
 				return 0, err
 			}
 		}
-		if _, err := st.activityData.ExecContext(ctx, id, athleteID, streamcodec.Version, a.Streams.Len(), blob); err != nil {
+		if _, err := st.activityData.ExecContext(t.run, id, athleteID, streamcodec.Version, a.Streams.Len(), blob); err != nil {
 			return 0, s.stmtErr(ctx, err, "insert streams")
 		}
 	}

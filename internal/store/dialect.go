@@ -23,16 +23,23 @@ type dialect struct {
 	goose      goose.Dialect // for the migration provider
 	migrations string        // directory of the embedded migrations
 	dollar     bool          // placeholders are $1, $2, … (PostgreSQL) rather than ?
+	// lastInsertID is whether the driver's Result.LastInsertId gives the id
+	// of a row just inserted (modernc.org/sqlite: sqlite3_last_insert_rowid).
+	// Without it (pgx) the store reads the id with INSERT … RETURNING id,
+	// which for SQLite costs a result set per row (column names, a
+	// database/sql Rows and its goroutine) for one integer.
+	lastInsertID bool
 	// uniqueViolation reports whether err is a unique or primary-key
 	// constraint violation, by the driver's error code, never its text.
 	uniqueViolation func(error) bool
 }
 
 var sqliteDialect = dialect{
-	name:       "sqlite",
-	driver:     "sqlite",
-	goose:      goose.DialectSQLite3,
-	migrations: "migrations/sqlite",
+	name:         "sqlite",
+	driver:       "sqlite",
+	goose:        goose.DialectSQLite3,
+	migrations:   "migrations/sqlite",
+	lastInsertID: true,
 	uniqueViolation: func(err error) bool {
 		var e *sqlite.Error
 		if !errors.As(err, &e) {
@@ -87,6 +94,14 @@ func (d *dialect) insert(table string, cols []string, returning string) string {
 	if returning != "" {
 		q += " RETURNING " + returning
 	}
+	return d.rebind(q)
+}
+
+// insertRows returns an INSERT of rows rows of cols into table in one
+// statement (VALUES (…), (…), …), which both dialects accept.
+func (d *dialect) insertRows(table string, cols []string, rows int) string {
+	row := "(" + placeholders(len(cols)) + ")"
+	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.Repeat(row+", ", rows-1) + row
 	return d.rebind(q)
 }
 

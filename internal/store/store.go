@@ -277,36 +277,73 @@ func (s *Store) writeTx(ctx context.Context) (*sql.Tx, error) {
 type writeStmts struct {
 	athlete      *sql.Stmt // ensureAthlete
 	source       *sql.Stmt // record an imported file's SHA-256
-	dupSource    *sql.Stmt // findDuplicate by source
-	dupWorkout   *sql.Stmt // findDuplicate by start time window
-	activity     *sql.Stmt // insert an activity, returning its id
-	lap          *sql.Stmt
+	dup          *sql.Stmt // findDuplicate's candidates (dupQuery)
+	activity     *sql.Stmt // insert an activity (returning its id without dialect.lastInsertID)
 	activityData *sql.Stmt // insert an activity's stream blob
+	// laps[k] inserts lapChunks[k] laps in one statement.
+	laps [len(lapChunks)]*sql.Stmt
 }
+
+// lapChunks are the row counts of the prepared lap inserts, largest first.
+// An activity's laps go in as few statements as these sizes allow (a
+// 10-lap run in two, 8 + 2; up to 31 laps in at most five), so the fixed
+// cost of a statement (database/sql, the driver, starting the VDBE program)
+// is paid per chunk rather than per lap. The rows stored are the same.
+var lapChunks = [...]int{16, 8, 4, 2, 1}
+
+// all returns every statement of w, nil ones included.
+func (w *writeStmts) all() []*sql.Stmt {
+	return append([]*sql.Stmt{w.athlete, w.source, w.dup, w.activity, w.activityData}, w.laps[:]...)
+}
+
+// dupQuery finds findDuplicate's candidates in one statement: the
+// activity stored from the same source and session, if any, flagged 1,
+// then the athlete's activities starting within a time range, flagged 0.
+// One statement rather than two: each costs the writer a result set
+// (database/sql Rows, column names, a goroutine), most of a look-up's time.
+//
+// The first part's test that source_sha256 is not empty (true where a
+// source is given, and making that part match nothing where it is not)
+// lets SQLite use the partial index activities_source: the planner cannot prove a bound parameter
+// non-empty, and without it scans all of the athlete's activities, which
+// made an import quadratic in the history's size (docs/PERFORMANCE.md).
+// The index activities_start serves the range (TestDupQueryPlan).
+//
+// The second part reads only the columns rebound.SameWorkout uses (sport,
+// start time, elapsed time): reading and converting all 34 of scanActivity
+// for every candidate was most of the look-up's cost. If SameWorkout ever
+// reads more fields, select them here too; TestSameWorkoutFields fails
+// when it does. There is no ORDER BY id, which made SQLite sort the
+// candidates in a temporary b-tree: findDuplicate breaks ties by id itself.
+const dupQuery = `SELECT id, 1, '', 0, 0.0 FROM activities
+	WHERE athlete_id = ? AND source_sha256 = ? AND source_sha256 <> '' AND session_index = ?
+UNION ALL
+SELECT id, 0, sport, start_time_ms, elapsed_s FROM activities
+	WHERE athlete_id = ? AND start_time_ms BETWEEN ? AND ?`
 
 // prepareWrites prepares s.w on s.db; call it after the migrations.
 func (s *Store) prepareWrites(ctx context.Context) error {
 	w := &writeStmts{}
-	for _, p := range []struct {
+	returningID := "id"
+	if s.d.lastInsertID {
+		returningID = ""
+	}
+	type prep struct {
 		st *(*sql.Stmt)
 		q  string
-	}{
+	}
+	preps := []prep{
 		{&w.athlete, s.d.upsert("athletes", []string{"athlete_id"}, []string{"athlete_id", "created_at_ms"}, nil)},
 		{&w.source, s.d.upsert("imported_sources", []string{"athlete_id", "sha256"},
 			[]string{"athlete_id", "sha256", "file_name", "imported_at_ms"}, nil)},
-		// "source_sha256 <> ''" (true where it is used) lets SQLite use the
-		// partial index activities_source: the planner cannot prove a bound
-		// parameter non-empty, and without it scans all of the athlete's
-		// activities, which made an import quadratic in the history's size
-		// (docs/PERFORMANCE.md).
-		{&w.dupSource, s.d.rebind(`SELECT id FROM activities
-			WHERE athlete_id = ? AND source_sha256 = ? AND source_sha256 <> '' AND session_index = ?`)},
-		{&w.dupWorkout, s.d.rebind(activitySelect + `
-			WHERE athlete_id = ? AND start_time_ms BETWEEN ? AND ? ORDER BY id`)},
-		{&w.activity, s.d.insert("activities", append(slices.Clone(activityCols[1:]), "created_at_ms"), "id")},
-		{&w.lap, s.d.insert("laps", lapCols, "")},
+		{&w.dup, s.d.rebind(dupQuery)},
+		{&w.activity, s.d.insert("activities", append(slices.Clone(activityCols[1:]), "created_at_ms"), returningID)},
 		{&w.activityData, s.d.insert("activity_streams", []string{"activity_id", "athlete_id", "codec", "samples", "data"}, "")},
-	} {
+	}
+	for k, n := range lapChunks {
+		preps = append(preps, prep{&w.laps[k], s.d.insertRows("laps", lapCols, n)})
+	}
+	for _, p := range preps {
 		st, err := s.db.PrepareContext(ctx, p.q)
 		if err != nil {
 			w.close()
@@ -320,7 +357,7 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 
 func (w *writeStmts) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{w.athlete, w.source, w.dupSource, w.dupWorkout, w.activity, w.lap, w.activityData} {
+	for _, st := range w.all() {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
