@@ -3,6 +3,7 @@ package track
 import (
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"rebound"
@@ -53,16 +54,22 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 		n = maxSamples
 	}
 
+	sc, _ := scratchPool.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer sc.release()
+
 	// Cumulative distance comes from Point.DistanceM when the file records
 	// it, else from the positions (nil without any); it also decides
 	// where pauses are (segments).
-	col := make([]float64, len(pts))
+	col := grow(&sc.col, len(pts))
 	column(col, pts, chDist, cadenceFactor)
 	dist := col
 	if !anyFinite(dist) {
-		dist = positionDistance(pts)
+		dist = positionDistance(grow(&sc.dist, len(pts)), pts)
 	}
-	smp := samples(pts, start, n, dist)
+	smp := samples(grow(&sc.smp, len(pts)), pts, start, n, dist)
 
 	// A channel with a finite value gets a stream; derived speed too. All
 	// are cut from one allocation, each capped at its end.
@@ -91,7 +98,7 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 
 	fields := [numChannels]*[]float64{chDist: &s.DistanceM, chLat: &s.Lat, chLon: &s.Lon, chAlt: &s.AltitudeM, chHR: &s.HeartRateBPM,
 		chTemp: &s.TemperatureC, chCad: &s.CadenceSPM, chPower: &s.PowerW, chSpeed: &s.SpeedMPS}
-	var uncovered []int32
+	uncovered := sc.uncovered[:0]
 	for c := range numChannels {
 		if !present[c] {
 			continue
@@ -105,14 +112,53 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 		uncovered = fillChannel(out, smp, vals, uncovered[:0])
 		*fields[c] = out
 	}
+	sc.uncovered = uncovered
 	if s.DistanceM != nil {
 		holdDistance(s.DistanceM)
 	}
 	if needSpeed {
 		s.SpeedMPS = next()
-		speedFromDistance(s.SpeedMPS, s.DistanceM, smp)
+		speedFromDistance(s.SpeedMPS, s.DistanceM, smp, grow(&sc.recorded, n))
 	}
 	return s
+}
+
+// scratch is ResampleCadence's working memory, reused from call to call
+// through scratchPool: the points' columns and grid places are ~50 bytes a
+// point, zeroed when allocated, and the next activity needs about as much.
+// Nothing ResampleCadence returns points into it.
+type scratch struct {
+	col, dist []float64
+	smp       []sample
+	uncovered []int32
+	recorded  []bool
+}
+
+// scratchPool holds *scratch.
+var scratchPool sync.Pool
+
+// maxPooledScratch caps the points of the scratch scratchPool keeps: 2¹⁸
+// (~13 MB of scratch) is 73 h of 1 s records; a larger scratch is left to
+// the garbage collector rather than held. Rebound's choice.
+const maxPooledScratch = 1 << 18
+
+// release returns sc to scratchPool unless it is too large to hold on to.
+func (sc *scratch) release() {
+	if cap(sc.col) <= maxPooledScratch && cap(sc.smp) <= maxPooledScratch &&
+		cap(sc.dist) <= maxPooledScratch && cap(sc.recorded) <= maxPooledScratch*8 &&
+		cap(sc.uncovered) <= maxPooledScratch {
+		scratchPool.Put(sc)
+	}
+}
+
+// grow returns (*buf)[:n], reallocating *buf when it is too short. What it
+// returns holds stale values: callers write every element before reading
+// it.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
 }
 
 // anyFiniteIn tells whether channel c has a finite value in some point; it
@@ -235,8 +281,8 @@ type sample struct {
 // stretches of continuous recording: a new segment starts after a gap
 // longer than MaxGapS unless the distance covered across it shows the
 // runner kept moving (sparse recording, up to MaxBridgeS).
-func samples(pts []rebound.Point, start time.Time, n int, dist []float64) []sample {
-	smp := make([]sample, len(pts))
+func samples(smp []sample, pts []rebound.Point, start time.Time, n int, dist []float64) []sample {
+	smp = smp[:len(pts)]
 	// start == start.Round(0) when start has no monotonic clock reading
 	// (Round(0) strips it and nothing else); Time.Sub then subtracts wall
 	// clocks, as the loop below does.
@@ -292,7 +338,12 @@ func samples(pts []rebound.Point, start time.Time, n int, dist []float64) []samp
 		sp.step = j > 0 && off == prevT+1 && fl == ce && fl <= n-1 && prevSeg == seg
 		prevT, prevSeg = off, seg
 	}
+	// run: smp may be reused memory, so every run is written.
+	if len(smp) > 0 {
+		smp[len(smp)-1].run = 0
+	}
 	for j := len(smp) - 2; j >= 0; j-- {
+		smp[j].run = 0
 		if smp[j+1].step {
 			smp[j].run = smp[j+1].run + 1
 		}
@@ -508,9 +559,10 @@ func anyFinite(v []float64) bool {
 }
 
 // positionDistance is the cumulative haversine distance over the points that
-// have a position; points without one get NaN.
-func positionDistance(pts []rebound.Point) []float64 {
-	out := make([]float64, len(pts))
+// have a position, written into out (len(pts) long); points without one get
+// NaN. It returns nil when no point has a position.
+func positionDistance(out []float64, pts []rebound.Point) []float64 {
+	out = out[:len(pts)]
 	total := 0.0
 	prev := -1
 	any := false
@@ -540,13 +592,15 @@ const speedWindowS = 2
 
 // speedFromDistance sets out to the speed derived from the cumulative
 // distance by a centred difference over the recorded grid seconds, NaN
-// where the grid sample falls in a pause.
-func speedFromDistance(out, dist []float64, smp []sample) {
+// where the grid sample falls in a pause. recorded is scratch space of
+// len(dist), any contents.
+func speedFromDistance(out, dist []float64, smp []sample, recorded []bool) {
 	n := len(dist)
 	// Which grid seconds are recorded (not inside a pause)? Those between
 	// consecutive samples of a segment, whatever the gap, and each sample's
 	// nearest second.
-	recorded := make([]bool, n)
+	recorded = recorded[:n]
+	clear(recorded)
 	for j := range smp {
 		if j > 0 && smp[j].seg == smp[j-1].seg {
 			for k := int(smp[j-1].ceil); k <= int(smp[j].hi); k++ {

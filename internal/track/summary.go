@@ -240,3 +240,96 @@ func (s Summary) Fill(a *rebound.Activity) {
 	fill(&a.AvgCadenceSPM, s.AvgCadenceSPM)
 	fill(&a.AvgPowerW, s.AvgPowerW)
 }
+
+// FillFrom is Summarize(s).Fill(a), to the bit, computing only the
+// summary fields a lacks: a FIT session brings most of its totals, and
+// the streams need not be scanned for what Fill would throw away.
+func FillFrom(a *rebound.Activity, s *rebound.Streams) {
+	n := s.Len()
+	if n == 0 {
+		Summary{}.Fill(a)
+		return
+	}
+	var moving []bool // movingMask(s, n), when first needed
+	mask := func() []bool {
+		if moving == nil {
+			moving = movingMask(s, n)
+		}
+		return moving
+	}
+	elapsed := float64(n - 1)
+	movingS := func() float64 {
+		m := 0.0
+		for _, x := range mask() {
+			if x {
+				m++
+			}
+		}
+		return math.Min(m, elapsed) // as Summarize
+	}
+	dist := 0.0
+	if s.DistanceM != nil {
+		dist = lastFinite(s.DistanceM)
+	}
+	var mov float64
+	movKnown := false
+	if a.ElapsedS == 0 {
+		a.ElapsedS = elapsed
+	}
+	if a.MovingS == 0 {
+		mov, movKnown = movingS(), true
+		a.MovingS = mov
+	}
+	if a.DistanceM == 0 {
+		a.DistanceM = dist
+	}
+	if a.AvgSpeedMPS == 0 {
+		if a.MovingS > 0 && a.DistanceM > 0 {
+			a.AvgSpeedMPS = a.DistanceM / a.MovingS
+		} else {
+			if !movKnown {
+				mov = movingS()
+			}
+			a.AvgSpeedMPS = 0
+			if mov > 0 {
+				a.AvgSpeedMPS = dist / mov
+			}
+		}
+	}
+	if (a.AscentM == nil || a.DescentM == nil) && s.AltitudeM != nil {
+		up, down := elevation(s.AltitudeM)
+		if a.AscentM == nil {
+			a.AscentM = &up
+		}
+		if a.DescentM == nil {
+			a.DescentM = &down
+		}
+	}
+	if a.AvgHeartRateBPM == nil && s.HeartRateBPM != nil {
+		a.AvgHeartRateBPM = mean(s.HeartRateBPM, mask())
+	}
+	if a.MaxHeartRateBPM == nil {
+		a.MaxHeartRateBPM = extreme(s.HeartRateBPM, true)
+	}
+	if a.MaxSpeedMPS == nil {
+		a.MaxSpeedMPS = extreme(s.SpeedMPS, true)
+	}
+	if a.AvgTemperatureC == nil {
+		a.AvgTemperatureC = mean(s.TemperatureC, nil)
+	}
+	if a.MinTemperatureC == nil || a.MaxTemperatureC == nil {
+		lo, hi := minMax(s.TemperatureC)
+		if a.MinTemperatureC == nil {
+			a.MinTemperatureC = lo
+		}
+		if a.MaxTemperatureC == nil {
+			a.MaxTemperatureC = hi
+		}
+	}
+	if a.AvgCadenceSPM == nil && s.CadenceSPM != nil {
+		a.AvgCadenceSPM = mean(s.CadenceSPM, mask())
+	}
+	if a.AvgPowerW == nil && s.PowerW != nil {
+		a.AvgPowerW = mean(s.PowerW, mask())
+	}
+}

@@ -55,6 +55,13 @@ type accumulator struct {
 	laps     []values
 	sports   []values
 
+	// unordered: points may be out of time order, so build must check
+	// them. addRecord sets it when a record's timestamp is below the
+	// previous one's (lastTS), mergeHR when it adds points, rollback
+	// always; while it is false the points are in time order.
+	unordered bool
+	lastTS    float64 // FIT timestamp of the last point addRecord added
+
 	offsetS   int
 	hasOffset bool
 
@@ -98,6 +105,7 @@ func (a *accumulator) rollback(m mark) {
 	a.points, a.sessions, a.laps, a.sports = a.points[:m.points], a.sessions[:m.sessions], a.laps[:m.laps], a.sports[:m.sports]
 	a.hrs = a.hrs[:m.hrs]
 	a.activitySeen, a.hasOffset, a.offsetS, a.device, a.otherType = m.activitySeen, m.hasOffset, m.offsetS, m.device, m.otherType
+	a.unordered = true // lastTS may be past the last point kept: check
 }
 
 // fileID handles file_id: it says what the sequence is. productName is the
@@ -168,6 +176,14 @@ func (a *accumulator) record(v *values) {
 func (a *accumulator) addRecord(v *[numRecordSlots]float64) {
 	if !a.seqAlive || math.IsNaN(v[recTimestamp]) {
 		return
+	}
+	// recordTime is non-decreasing in the timestamp over [0, 2³²), which
+	// FIT's uint32 timestamps never leave, so timestamps in order are
+	// points in time order.
+	if ts := v[recTimestamp]; ts < a.lastTS || ts >= 1<<32 {
+		a.unordered = true
+	} else {
+		a.lastTS = ts
 	}
 	n := len(a.points)
 	if n == cap(a.points) {

@@ -36,9 +36,10 @@ func (a *accumulator) build(now time.Time) ([]*rebound.Activity, error) {
 	a.mergeHR(now)
 	// Time order, for the per-session scans; stable so that duplicate
 	// timestamps keep file order (track.Resample lets the last one win).
-	// Files are almost always in time order already; checking is a tenth
+	// Files are almost always in time order already, which addRecord
+	// notes as the points come (a.unordered); else checking is a tenth
 	// of the cost of a stable sort that finds nothing to move.
-	if !sortedByTime(a.points) {
+	if a.unordered && !sortedByTime(a.points) {
 		slices.SortStableFunc(a.points, func(x, y rebound.Point) int { return x.Time.Compare(y.Time) })
 	}
 	slices.SortStableFunc(a.laps, func(x, y values) int { return lapMid(&x).Compare(lapMid(&y)) })
@@ -303,6 +304,7 @@ func (a *accumulator) mergeHR(now time.Time) {
 			continue
 		}
 		a.points = append(a.points, p)
+		a.unordered = true
 	}
 }
 
@@ -332,7 +334,7 @@ func (a *accumulator) addStreams(act *rebound.Activity, pts []rebound.Point, cad
 		return
 	}
 	act.Streams = st
-	track.Summarize(st).Fill(act)
+	track.FillFrom(act, st) // Summarize(st).Fill(act), computing only what the session lacks
 }
 
 // lapMid is the middle of a lap, which decides its session: lap and session

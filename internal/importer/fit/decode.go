@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/muktihari/fit/decoder"
@@ -73,12 +74,38 @@ func decodeFast(data []byte, now time.Time) (acts []*rebound.Activity, ok bool, 
 		}
 	}()
 	acc := newAccumulator()
+	buf, _ := pointBufs.Get().(*[]rebound.Point)
+	if buf == nil {
+		buf = new([]rebound.Point)
+	}
+	acc.points = (*buf)[:0]
+	defer func() {
+		// build copies what it keeps of the points into the activities'
+		// streams, and nothing returned points into them: they can go
+		// to the next file.
+		if cap(acc.points) <= maxPooledPoints {
+			*buf = acc.points[:0]
+			pointBufs.Put(buf)
+		}
+	}()
 	if walkFast(data, acc) != "" {
 		return nil, false, nil
 	}
 	acts, err = acc.build(now)
 	return acts, true, err
 }
+
+// pointBufs holds *[]rebound.Point buffers that decodeFast reuses from file
+// to file: a file's points are ~100 bytes a record, zeroed when allocated
+// (a Point holds a pointer, in its time.Time) and scanned by the garbage
+// collector while they live, and the next file needs about as many.
+var pointBufs sync.Pool
+
+// maxPooledPoints caps the buffers pointBufs keeps: 2¹⁸ points (25 MB) is
+// 73 h of 1 s records, more than any activity of the corpus; a larger
+// buffer is left to the garbage collector rather than held. Rebound's
+// choice.
+const maxPooledPoints = 1 << 18
 
 // readAll is io.ReadAll, sized up front when r knows its length (the
 // importer passes a *bytes.Reader).

@@ -265,6 +265,11 @@ type devDesc struct {
 // grow by appending as the general path does. Rebound's choice.
 const maxPointsAhead = 1 << 14
 
+// probePoints is how many points reservePoints reserves first, and then
+// extrapolates from: 64 records of ~30–60 bytes span a few KB of
+// the file, past a short first record. Rebound's choice.
+const probePoints = 64
+
 // walker is the fast path's state over one file.
 type walker struct {
 	acc        *accumulator
@@ -277,6 +282,8 @@ type walker struct {
 	seen       [256]uint8 // field numbers seen in the definition being compiled, by generation
 	seenGen    uint8
 	rest       int  // bytes of the sequence after the current message
+	seqPoints  int  // len(acc.points) when the current sequence started
+	firstRest  int  // rest before the sequence's first record that reserved points, -1 before it
 	recTS      spec // slotOf(kindRecord, timestamp), for compressed timestamp headers
 	noPlans    bool // compile no record plans: records go through data (tests)
 }
@@ -353,6 +360,7 @@ func (w *walker) startSequence() {
 	}
 	w.timestamp, w.lastOffset = 0, 0
 	w.descs = w.descs[:0]
+	w.seqPoints, w.firstRest = len(w.acc.points), -1
 }
 
 // messages walks the data of one sequence; it must end exactly at its end.
@@ -500,15 +508,33 @@ func (w *walker) data(d *fastDef, msg []byte, compressed bool) {
 	}
 }
 
-// reservePoints makes room in the accumulator's points for as many records
-// as the rest of the sequence can hold: records are ~99 % of an activity
-// file, so this is about right and the points rarely move. Capped at
-// maxPointsAhead or as many as there are already (geometric growth),
-// because a hostile file of 1-byte messages would otherwise reserve ~100
-// bytes per byte of file up front.
+// reservePoints makes room in the accumulator's points for the records the
+// rest of the sequence holds. Records are most of an activity file, but
+// not all (hrv, events, developer data), and the first record definition
+// is often not the usual one (a short record at the start), so the size of
+// one record says little. The walker reserves a few points first, then
+// extrapolates from the bytes the sequence's first probePoints records
+// took, with a small margin: about right, so that the points are neither
+// zeroed twice over nor moved. (Counting the records up front in a pass
+// over the framing is exact but costs as much as the zeroing it saves.)
+// Capped at maxPointsAhead or as many as there are already (geometric
+// growth), because a hostile file of 1-byte messages would otherwise
+// reserve ~100 bytes per byte of file up front.
 func (w *walker) reservePoints(d *fastDef) {
 	a := w.acc
-	a.points = slices.Grow(a.points, min(w.rest/(d.size+1)+1, max(maxPointsAhead, len(a.points))))
+	got := len(a.points) - w.seqPoints // this sequence's points so far
+	var want int
+	switch {
+	case got == 0:
+		w.firstRest = w.rest + d.size + 1 // before this record and its header
+		want = min(w.rest/(d.size+1)+1, probePoints)
+	case w.firstRest > w.rest && got >= probePoints:
+		est := int(int64(got) * int64(w.rest) / int64(w.firstRest-w.rest))
+		want = est + est/4 + 16 // 25 % over, so that a denser tail fits
+	default: // reserved when the points were pooled, or too few to go by
+		want = w.rest/(d.size+1) + 1
+	}
+	a.points = slices.Grow(a.points, min(max(want, 1), max(maxPointsAhead, len(a.points))))
 }
 
 // record is data for a definition with a record plan: the same values, in
