@@ -142,13 +142,111 @@ func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebo
 	if len(acts) == 0 {
 		return []rebound.AddResult{}, nil
 	}
-	now := s.nowMS() // one timestamp for the whole transaction
+	t, err := s.beginAdd(ctx, athleteID, acts)
+	if err != nil {
+		return nil, err
+	}
+	defer t.tx.Rollback()
+	res, err := s.addFile(t, athleteID, acts, blobs)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.tx.Commit(); err != nil {
+		return nil, s.d.translate(err, "commit activities")
+	}
+	setIDs(athleteID, acts, res)
+	return res, nil
+}
+
+// AddFilesEncoded stores several files' activities in one transaction,
+// each file as AddActivitiesEncoded would, so that an import commits once
+// per batch of files rather than once per file: a commit writes the WAL
+// frames of every page it touched, and consecutive files share most of
+// them (the indexes, the tables' last pages). The unit of atomicity is
+// still the file: each one runs in a savepoint, and a file whose data is
+// refused (EInvalid) is rolled back alone, its error in errs[i], while the
+// others go on; a crash leaves whole files or none of a batch. err is a
+// failure of the store itself (or ctx ending): then nothing of the call
+// is stored. File i is acts[i] with blobs[i] (nil or shorter: encoded
+// here, as for AddActivitiesEncoded); res[i] is its results, as
+// AddActivities returns them.
+func (s *Store) AddFilesEncoded(ctx context.Context, athleteID int64, acts [][]*rebound.Activity, blobs [][][]byte) (res [][]rebound.AddResult, errs []error, err error) {
+	if athleteID <= 0 {
+		return nil, nil, rebound.Errorf(rebound.EInvalid, "athlete id %d is not positive", athleteID)
+	}
+	if len(blobs) > len(acts) {
+		return nil, nil, rebound.Errorf(rebound.EInvalid, "stream blobs for %d files, activities for %d", len(blobs), len(acts))
+	}
+	var all []*rebound.Activity
+	for _, f := range acts {
+		all = append(all, f...)
+	}
+	t, err := s.beginAdd(ctx, athleteID, all)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer t.tx.Rollback()
+	res, errs = make([][]rebound.AddResult, len(acts)), make([]error, len(acts))
+	for i, fileActs := range acts {
+		var fileBlobs [][]byte
+		if i < len(blobs) {
+			fileBlobs = blobs[i]
+		}
+		if len(fileBlobs) > len(fileActs) {
+			errs[i] = rebound.Errorf(rebound.EInvalid, "%d stream blobs for %d activities", len(fileBlobs), len(fileActs))
+			continue
+		}
+		if len(fileActs) == 0 {
+			res[i] = []rebound.AddResult{}
+			continue
+		}
+		if _, err := t.tx.ExecContext(t.run, "SAVEPOINT file"); err != nil {
+			return nil, nil, s.stmtErr(ctx, err, "savepoint")
+		}
+		r, ferr := s.addFile(t, athleteID, fileActs, fileBlobs)
+		switch {
+		case ferr == nil:
+			res[i] = r
+		case rebound.ErrorCode(ferr) == rebound.EInvalid && ctx.Err() == nil:
+			errs[i] = ferr
+			if _, err := t.tx.ExecContext(t.run, "ROLLBACK TO SAVEPOINT file"); err != nil {
+				return nil, nil, s.stmtErr(ctx, err, "roll back to savepoint")
+			}
+		default:
+			return nil, nil, ferr
+		}
+		if _, err := t.tx.ExecContext(t.run, "RELEASE SAVEPOINT file"); err != nil {
+			return nil, nil, s.stmtErr(ctx, err, "release savepoint")
+		}
+	}
+	if err := t.tx.Commit(); err != nil {
+		return nil, nil, s.d.translate(err, "commit activities")
+	}
+	for i, fileActs := range acts {
+		if errs[i] == nil {
+			setIDs(athleteID, fileActs, res[i])
+		}
+	}
+	return res, errs, nil
+}
+
+// setIDs sets the ID and AthleteID of each stored activity after the
+// commit.
+func setIDs(athleteID int64, acts []*rebound.Activity, res []rebound.AddResult) {
+	for i, a := range acts {
+		if !res[i].Duplicate {
+			a.ID, a.AthleteID = res[i].ID, athleteID
+		}
+	}
+}
+
+// beginAdd starts the write transaction of AddActivities or
+// AddFilesEncoded for acts.
+func (s *Store) beginAdd(ctx context.Context, athleteID int64, acts []*rebound.Activity) (*addTx, error) {
 	tx, err := s.writeTx(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-
 	t := &addTx{
 		ctx: ctx,
 		// The statements below run under ctx without its cancellation.
@@ -170,12 +268,19 @@ func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebo
 		st:   s.txStmts(ctx, tx),
 		tx:   tx,
 		args: make([]any, 0, argsCap(acts)),
+		now:  s.nowMS(), // one timestamp for the whole transaction
 	}
 	// ensureAthlete, with the transaction's statement.
-	if _, err := t.st.athlete.ExecContext(t.run, athleteID, now); err != nil {
+	if _, err := t.st.athlete.ExecContext(t.run, athleteID, t.now); err != nil {
+		tx.Rollback()
 		return nil, s.stmtErr(ctx, err, "create athlete")
 	}
+	return t, nil
+}
 
+// addFile adds one call's (one file's) activities within t.
+func (s *Store) addFile(t *addTx, athleteID int64, acts []*rebound.Activity, blobs [][]byte) ([]rebound.AddResult, error) {
+	ctx, now := t.ctx, t.now
 	res := make([]rebound.AddResult, len(acts))
 	for i, a := range acts {
 		if err := ctx.Err(); err != nil {
@@ -207,14 +312,6 @@ func (s *Store) addActivities(ctx context.Context, athleteID int64, acts []*rebo
 		}
 		res[i] = rebound.AddResult{ID: id}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, s.d.translate(err, "commit activities")
-	}
-	for i, a := range acts {
-		if !res[i].Duplicate {
-			a.ID, a.AthleteID = res[i].ID, athleteID
-		}
-	}
 	return res, nil
 }
 
@@ -227,6 +324,7 @@ type addTx struct {
 	// laps are the store's lap inserts bound to tx, each on first use.
 	laps [len(lapChunks)]*sql.Stmt
 	args []any // statement arguments, reused
+	now  int64 // the transaction's timestamp (ms)
 }
 
 // argsCap is the most arguments a statement of insertActivity takes for

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"rebound"
+)
+
+// TestStore_AddFilesEncoded: files committed together, each atomic. A
+// refused file leaves nothing (not even its source SHA-256, so a second
+// import tries it again), the files around it are stored, duplicates are
+// found across the files of one call as across calls, and a call stopped
+// by its context stores nothing.
+func TestStore_AddFilesEncoded(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "rebound.db"))
+	a := minimal(sha('a'), rebound.SportRunning, t0, 1800)
+	blobA, err := s.PrepareStreams(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := minimal(sha('b'), rebound.SportRunning, t0.Add(24*time.Hour), 1800)
+	bad.DistanceM = -5 // refused: EInvalid
+	badTwin := minimal(sha('b'), rebound.SportRunning, t0.Add(48*time.Hour), 1800)
+	badTwin.SessionIndex = 1
+	// The same workout as a, from another source, 20 s later.
+	twin := minimal(sha('c'), "run", t0.Add(20*time.Second), 1790)
+	d := minimal(sha('d'), rebound.SportRunning, t0.Add(72*time.Hour), 3600)
+
+	res, errs, err := s.AddFilesEncoded(ctx, 1,
+		[][]*rebound.Activity{{a}, {badTwin, bad}, {twin}, {d}},
+		[][][]byte{{blobA}})
+	if err != nil {
+		t.Fatalf("AddFilesEncoded: %v", err)
+	}
+	if errs[0] != nil || errs[2] != nil || errs[3] != nil {
+		t.Fatalf("errors of the good files: %v", errs)
+	}
+	if rebound.ErrorCode(errs[1]) != rebound.EInvalid {
+		t.Fatalf("refused file: %v, want EInvalid", errs[1])
+	}
+	if res[0][0].Duplicate || !res[2][0].Duplicate || res[2][0].DuplicateOf != res[0][0].ID || res[3][0].Duplicate {
+		t.Errorf("results %+v; want a and d new, the twin a duplicate of a", res)
+	}
+	if a.ID != res[0][0].ID || d.ID != res[3][0].ID || badTwin.ID != 0 || twin.ID != 0 {
+		t.Errorf("IDs after the commit: a %d d %d badTwin %d twin %d", a.ID, d.ID, badTwin.ID, twin.ID)
+	}
+	acts, err := s.Activities(ctx, 1, rebound.ActivityFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range acts {
+		got = append(got, x.SourceSHA256[:1])
+	}
+	if diff := cmp.Diff([]string{"a", "d"}, got); diff != "" {
+		t.Errorf("stored activities (-want +got):\n%s", diff)
+	}
+	for _, c := range []struct {
+		sha  string
+		want bool
+	}{{sha('a'), true}, {sha('b'), false}, {sha('c'), true}, {sha('d'), true}} {
+		if has, err := s.HasSource(ctx, 1, c.sha); err != nil || has != c.want {
+			t.Errorf("HasSource(%.1s) = %v, %v; want %v", c.sha, has, err, c.want)
+		}
+	}
+	// The blob given and the one encoded in the call read back the same.
+	for _, x := range []*rebound.Activity{a, d} {
+		if _, err := s.Activity(ctx, 1, x.ID, true); err != nil {
+			t.Errorf("activity %d: %v", x.ID, err)
+		}
+	}
+
+	// A call whose context has ended stores nothing.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	e := minimal(sha('e'), rebound.SportRunning, t0.Add(96*time.Hour), 1800)
+	if _, _, err := s.AddFilesEncoded(cctx, 1, [][]*rebound.Activity{{e}}, nil); err == nil {
+		t.Error("cancelled call: no error")
+	}
+	if has, _ := s.HasSource(ctx, 1, sha('e')); has || e.ID != 0 {
+		t.Errorf("cancelled call stored its file (HasSource %v, ID %d)", has, e.ID)
+	}
+
+	// Bad arguments.
+	if _, _, err := s.AddFilesEncoded(ctx, 0, nil, nil); rebound.ErrorCode(err) != rebound.EInvalid {
+		t.Errorf("athlete 0: %v, want EInvalid", err)
+	}
+	if _, _, err := s.AddFilesEncoded(ctx, 1, nil, [][][]byte{nil}); rebound.ErrorCode(err) != rebound.EInvalid {
+		t.Errorf("blobs for more files than activities: %v, want EInvalid", err)
+	}
+	_, errs, err = s.AddFilesEncoded(ctx, 1, [][]*rebound.Activity{{}, {minimal(sha('f'), rebound.SportRunning, t0.Add(120*time.Hour), 60)}}, [][][]byte{nil, {nil, nil}})
+	if err != nil || errs[0] != nil || rebound.ErrorCode(errs[1]) != rebound.EInvalid {
+		t.Errorf("an empty file and one with more blobs than activities: %v, %v", errs, err)
+	}
+}
