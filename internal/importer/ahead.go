@@ -47,51 +47,79 @@ const aheadMaxShare = 1.0 / 8
 // peekLen is how many leading bytes of a file peekStart reads.
 const peekLen = 4096
 
+// aheadKeepBytes bounds the memory of the files decoded ahead that the
+// import proper takes over instead of decoding them again (Rebound's
+// choice, like the CLI's keptStreamsBudget): their samples (8 bytes per
+// channel and second) and stream blobs. Past it they are decoded again.
+const aheadKeepBytes = 32 << 20
+
 // runAhead is the ahead pass: it decodes the jobs that may start at or
 // after opt.AheadFrom (or whose start cannot be guessed), in parallel, and
 // calls opt.Ahead with their activities. Files already imported and files
 // that fail are left out; the import proper reports them. When the pass
 // would decode more than aheadMaxShare of the bytes it decodes nothing and
-// calls opt.Ahead(nil, false).
-func (im *Importer) runAhead(ctx context.Context, jobs []job) {
-	var total, aheadBytes int64
-	var picked []job
+// calls opt.Ahead(nil, false). It returns, by job index, the decoded jobs
+// the import proper can take as they are (up to aheadKeepBytes).
+func (im *Importer) runAhead(ctx context.Context, jobs []job) []*decoded {
+	// Peeking opens and reads every file: in parallel, as decoding is.
+	recent := make([]bool, len(jobs))
 	from := im.opt.AheadFrom.Add(-aheadMargin)
-	for _, j := range jobs {
+	im.parallel(len(jobs), func(i int) {
+		start, ok := peekStart(jobs[i])
+		recent[i] = !ok || !start.Before(from)
+	})
+	var total, aheadBytes int64
+	var picked []int
+	for i, j := range jobs {
 		total += j.size
-		if start, ok := peekStart(j); !ok || !start.Before(from) {
-			picked = append(picked, j)
+		if recent[i] {
+			picked = append(picked, i)
 			aheadBytes += j.size
 		}
 	}
 	if float64(aheadBytes) > aheadMaxShare*float64(total) {
 		im.opt.Ahead(nil, false)
-		return
+		return nil
 	}
 	results := make([]decoded, len(picked))
+	im.parallel(len(picked), func(k int) {
+		results[k] = im.decode(ctx, jobs[picked[k]], -1, nil)
+	})
+	var acts []*rebound.Activity
+	kept := make([]*decoded, len(jobs))
+	budget := int64(aheadKeepBytes)
+	for k := range results {
+		d := &results[k]
+		if d.result.Status != StatusFailed && !d.known {
+			acts = append(acts, d.acts...)
+		}
+		if size := d.memory(); size <= budget {
+			budget -= size
+			kept[picked[k]] = d
+		}
+	}
+	im.opt.Ahead(acts, true)
+	return kept
+}
+
+// parallel calls f(0) … f(n-1) on the importer's workers.
+func (im *Importer) parallel(n int, f func(i int)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range im.opt.Workers {
+	for range min(im.opt.Workers, max(n, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = im.decode(ctx, picked[i], -1, nil)
+				f(i)
 			}
 		}()
 	}
-	for i := range picked {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	var acts []*rebound.Activity
-	for _, d := range results {
-		if d.result.Status != StatusFailed && !d.known {
-			acts = append(acts, d.acts...)
-		}
-	}
-	im.opt.Ahead(acts, true)
 }
 
 // peekStart guesses a job's start from its first bytes: FIT files only

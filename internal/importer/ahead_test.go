@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +49,9 @@ func TestImport_Ahead(t *testing.T) {
 	zw.Close()
 	writeFile(t, filepath.Join(dir, "export.zip"), zb.Bytes())
 	writeFile(t, filepath.Join(dir, "recent.gpx"), gpxRun(recent.AddDate(0, 0, 1), 60, 45))
+	// Not an activity: its start cannot be peeked, so it is decoded ahead,
+	// fails there, and is reported once, by the import proper.
+	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("not an activity"))
 
 	st := mustOpenStore(t)
 	var mu sync.Mutex
@@ -63,6 +67,11 @@ func TestImport_Ahead(t *testing.T) {
 			if stored > 0 {
 				t.Error("Ahead called after activities were stored")
 			}
+			for _, a := range acts {
+				if a.ID != 0 {
+					t.Errorf("activity decoded ahead has ID %d: it must not be stored by the pass", a.ID)
+				}
+			}
 		},
 		Decoded: func(a *rebound.Activity) {
 			mu.Lock()
@@ -72,8 +81,13 @@ func TestImport_Ahead(t *testing.T) {
 	})
 	im.OnStored = func(acts []*rebound.Activity) { stored += len(acts) }
 	rep, err := im.Import(context.Background(), []string{dir})
-	if err != nil || rep.New != 12 || rep.Failed != 0 {
-		t.Fatalf("Import: new %d failed %d, %v; want 12, 0", rep.New, rep.Failed, err)
+	if err != nil || rep.New != 12 || rep.Failed != 1 || len(rep.Files) != 13 {
+		t.Fatalf("Import: new %d failed %d files %d, %v; want 12, 1, 13", rep.New, rep.Failed, len(rep.Files), err)
+	}
+	for _, f := range rep.Files {
+		if strings.HasSuffix(f.File, "notes.txt") != (f.Status == StatusFailed) {
+			t.Errorf("%s: status %s (%s)", f.File, f.Status, f.Error)
+		}
 	}
 	if aheadCalls != 1 || !complete {
 		t.Fatalf("Ahead called %d times, complete %v; want once, true", aheadCalls, complete)
@@ -81,8 +95,9 @@ func TestImport_Ahead(t *testing.T) {
 	var starts []time.Time
 	for _, a := range ahead {
 		starts = append(starts, a.StartTime)
-		if a.ID != 0 {
-			t.Errorf("activity decoded ahead has ID %d: it must not be stored by the pass", a.ID)
+		// The import proper took them over: stored once, with an ID.
+		if a.ID == 0 {
+			t.Errorf("activity decoded ahead (%v) was not stored by the import", a.StartTime)
 		}
 	}
 	if len(ahead) != 2 || !ahead[0].StartTime.Equal(recent) || !ahead[1].StartTime.Equal(recent.AddDate(0, 0, 1)) {

@@ -100,6 +100,25 @@ type Importer struct {
 	OnStored func([]*rebound.Activity)
 
 	buffers fileBuffers
+	// imported holds the SHA-256 of the files imported before this
+	// import, when the store can list them; read-only during an import.
+	imported map[string]bool
+}
+
+// sourceLister is a store that lists the files imported before
+// (*store.Store). A file imported while the list is in use is still
+// caught by the writer (AddActivities records and checks each file's
+// SHA-256), so a list taken when the import starts is enough.
+type sourceLister interface {
+	ImportedSources(ctx context.Context, athleteID int64) (map[string]bool, error)
+}
+
+// hasSource reports whether the file with SHA-256 sha was imported before.
+func (im *Importer) hasSource(ctx context.Context, sha string) (bool, error) {
+	if im.imported != nil {
+		return im.imported[sha], nil
+	}
+	return im.store.HasSource(ctx, im.opt.AthleteID, sha)
 }
 
 // fileBuffers recycles the memory files are read into. An import reads
@@ -154,7 +173,10 @@ type decoded struct {
 	sha    string
 	acts   []*rebound.Activity
 	blobs  [][]byte // acts' stream blobs from encodingStore.PrepareStreams, or nil
-	known  bool     // the file's SHA-256 was already imported
+	// prepared[i]: acts[i]'s streams are as they will be stored (prepared
+	// without error, or none), so it may go to Options.Decoded.
+	prepared []bool
+	known    bool // the file's SHA-256 was already imported
 }
 
 // encodingStore is a store that can encode an activity's streams apart from
@@ -189,8 +211,20 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 		total += j.size
 	}
 
+	// The files imported before, listed once (sourceLister) rather than
+	// asked for one by one.
+	im.imported = nil
+	if sl, ok := im.store.(sourceLister); ok {
+		imported, err := sl.ImportedSources(ctx, im.opt.AthleteID)
+		if err != nil {
+			return rep, fmt.Errorf("import: %w", err)
+		}
+		im.imported = imported
+	}
+
+	var kept []*decoded // by job index: decoded ahead, taken as they are
 	if im.opt.Ahead != nil {
-		im.runAhead(ctx, jobs)
+		kept = im.runAhead(ctx, jobs)
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -213,6 +247,12 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if i < len(kept) && kept[i] != nil {
+					d := kept[i]
+					kept[i] = nil // each index goes to one worker; the memory goes with the job
+					slots[i] <- im.takeOver(*d, i, seen)
+					continue
+				}
 				slots[i] <- im.decode(ctx, jobs[i], i, seen)
 			}
 		}()
@@ -311,7 +351,7 @@ func (im *Importer) decode(ctx context.Context, j job, index int, seen *inflight
 	defer im.buffers.put(data)
 	sum := sha256.Sum256(data)
 	d.sha = hex.EncodeToString(sum[:])
-	known, err := im.store.HasSource(ctx, im.opt.AthleteID, d.sha)
+	known, err := im.hasSource(ctx, d.sha)
 	if err != nil {
 		return d.fail(fmt.Errorf("check the store: %w", err))
 	}
@@ -343,6 +383,7 @@ func (im *Importer) decode(ctx context.Context, j job, index int, seen *inflight
 	}
 	if es, ok := im.store.(encodingStore); ok {
 		d.blobs = make([][]byte, len(acts))
+		d.prepared = make([]bool, len(acts))
 		for i, a := range acts {
 			if dup != nil && dup[i] {
 				continue // most likely a duplicate: see inflight
@@ -350,7 +391,7 @@ func (im *Importer) decode(ctx context.Context, j job, index int, seen *inflight
 			// On an error the blob stays nil: the store encodes again and
 			// reports it with the activity named, as AddActivities does.
 			if b, err := es.PrepareStreams(a); err == nil {
-				d.blobs[i] = b
+				d.blobs[i], d.prepared[i] = b, true
 				if seen != nil && im.opt.Decoded != nil {
 					im.opt.Decoded(a)
 				}
@@ -358,6 +399,39 @@ func (im *Importer) decode(ctx context.Context, j job, index int, seen *inflight
 		}
 	}
 	return d
+}
+
+// takeOver is decode's end for a job decoded by the ahead pass: its
+// activities go on record for the duplicate guess and to Options.Decoded,
+// as decode's would. Their streams were prepared whatever the guess, as
+// the ahead pass cannot know it.
+func (im *Importer) takeOver(d decoded, index int, seen *inflight) decoded {
+	if d.result.Status == StatusFailed || d.known {
+		return d
+	}
+	dup := seen.add(index, d.acts)
+	if im.opt.Decoded != nil {
+		for i, a := range d.acts {
+			if i < len(d.prepared) && d.prepared[i] && !dup[i] {
+				im.opt.Decoded(a)
+			}
+		}
+	}
+	return d
+}
+
+// memory estimates the bytes d holds: samples and stream blobs.
+func (d *decoded) memory() int64 {
+	var n int64
+	for _, a := range d.acts {
+		if a.Streams != nil {
+			n += int64(a.Streams.Len()) * 8 * int64(len(a.Streams.Channels()))
+		}
+	}
+	for _, b := range d.blobs {
+		n += int64(len(b))
+	}
+	return n
 }
 
 func (d decoded) fail(err error) decoded {

@@ -470,6 +470,30 @@ func (s *Store) stmtErr(ctx context.Context, err error, doing string) error {
 
 // HasSource reports whether a file with this SHA-256 was already imported
 // for the athlete, whether or not any of its activities was stored.
+// ImportedSources returns the SHA-256 of every file imported for the
+// athlete (as HasSource would find them), so that an import can tell the
+// files it has seen without one query per file: on the reference workload
+// those 2,049 queries cost 0.11 CPU-s.
+func (s *Store) ImportedSources(ctx context.Context, athleteID int64) (map[string]bool, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.d.rebind(`SELECT sha256 FROM imported_sources WHERE athlete_id = ?`), athleteID)
+	if err != nil {
+		return nil, s.d.translate(err, "list imported sources")
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			return nil, s.d.translate(err, "list imported sources")
+		}
+		out[sha] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.translate(err, "list imported sources")
+	}
+	return out, nil
+}
+
 func (s *Store) HasSource(ctx context.Context, athleteID int64, sha256 string) (bool, error) {
 	var n int
 	err := s.hasSource.QueryRowContext(ctx, athleteID, sha256).Scan(&n)

@@ -99,3 +99,39 @@ func TestStore_AddFilesEncoded(t *testing.T) {
 		t.Errorf("an empty file and one with more blobs than activities: %v, %v", errs, err)
 	}
 }
+
+// TestStore_ImportedSources lists what HasSource finds, per athlete:
+// files whose activities were stored and files whose activities were all
+// duplicates.
+func TestStore_ImportedSources(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "rebound.db"))
+	got, err := s.ImportedSources(ctx, 1)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("empty store: %v, %v", got, err)
+	}
+	mustAdd(t, s, 1, minimal(sha('a'), rebound.SportRunning, t0, 1800))
+	mustAdd(t, s, 1, minimal(sha('b'), rebound.SportRunning, t0.Add(10*time.Second), 1800)) // a duplicate of a
+	mustAdd(t, s, 2, minimal(sha('c'), rebound.SportRunning, t0, 1800))
+	for _, c := range []struct {
+		athlete int64
+		want    map[string]bool
+	}{
+		{1, map[string]bool{sha('a'): true, sha('b'): true}},
+		{2, map[string]bool{sha('c'): true}},
+		{3, map[string]bool{}},
+	} {
+		got, err := s.ImportedSources(ctx, c.athlete)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("athlete %d (-want +got):\n%s", c.athlete, diff)
+		}
+		for sha := range c.want {
+			if has, _ := s.HasSource(ctx, c.athlete, sha); !has {
+				t.Errorf("athlete %d: HasSource(%.1s) false for a listed file", c.athlete, sha)
+			}
+		}
+	}
+}
