@@ -25,7 +25,7 @@ var crcTable = func() (t [256]uint16) {
 }()
 
 func crcUpdate(crc uint16, p []byte) uint16 {
-	crc, p = crcUpdate16(crc, p) // crc.go: 16 bytes a step
+	crc, p = crcUpdate16(crc, p) // crc.go: the fold or 16 bytes a step; p is the rest
 	for _, b := range p {
 		crc = crc>>8 ^ crcTable[byte(crc)^b]
 	}
