@@ -181,33 +181,24 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 	}
 	// Tempo: longest stretch at T pace or faster (grade-adjusted, 30 s
 	// smoothing) or at ≥ 95 % LTHR, dips ≤ 30 s tolerated.
+	// The smoothed values are only compared with a bar, so each is tested
+	// from the prefix sums as it comes (hotFrom: no array of means, no
+	// array of flags, few divisions) and the stretches are followed as
+	// they form (with their arrays they were ~0.45 of Measure's 4.6
+	// CPU-s in a profile of BenchmarkAnalyzeRealRuns).
 	thr, lthr := prof.ThresholdSpeedMPS.Value, prof.LTHRBPM.Value
-	var hot []bool
+	longest := 0
 	if v != nil && thr > 0 {
 		g, _ := an.grade()
-		gp := an.gPrefix()
 		tLow := (p.DanielsM + p.DanielsT) / 2 * thr / p.DanielsT
-		mark := an.sc.mark()
-		sm := centredMean(an.sc.floats(len(g)), g, gp, 15)
-		hot = make([]bool, len(sm))
-		for i, x := range sm {
-			hot[i] = !math.IsNaN(x) && x >= tLow
-		}
-		an.sc.release(mark)
+		hotFrom(g, an.gPrefix(), 15, tLow, 30, func(a, b int) { longest = max(longest, b-a+1) })
 	} else if s.HeartRateBPM != nil && lthr > 0 {
 		bpm := an.hr().bpm
 		mark := an.sc.mark()
-		hp := newPrefixIn(bpm, an.sc)
-		sm := centredMean(an.sc.floats(len(bpm)), bpm, hp, 15)
-		hot = make([]bool, len(sm))
-		for i, x := range sm {
-			hot[i] = !math.IsNaN(x) && x >= 0.95*lthr
-		}
+		hotFrom(bpm, newPrefixIn(bpm, an.sc), 15, 0.95*lthr, 30, func(a, b int) { longest = max(longest, b-a+1) })
 		an.sc.release(mark)
 	}
-	for _, r := range stretches(hot, 30) {
-		f.tempoS = math.Max(f.tempoS, float64(r[1]-r[0]+1))
-	}
+	f.tempoS = float64(longest) // the longest stretch, as the max of their lengths
 	if f.tempoS < p.TempoMinS {
 		f.tempoS = 0
 	}
@@ -217,37 +208,24 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 	// Intervals: bouts of IntervalMinWorkS–IntervalMaxWorkS at ≥
 	// (1+IntervalFaster) × median (15 s smoothing, dips ≤ 10 s merged),
 	// excluding the fast finish.
-	vp := an.speedPrefix()
 	bar := (1 + p.IntervalFaster) * f.median
-	mark := an.sc.mark()
-	sm := centredMean(an.sc.floats(len(v)), v, vp, 7)
-	fast := make([]bool, len(sm))
-	for i, x := range sm {
-		fast[i] = !math.IsNaN(x) && x >= bar
-	}
-	an.sc.release(mark)
 	ffStart := len(v)
 	if wl.FastFinish != nil {
 		ffStart = int(wl.FastFinish.StartS)
 	}
-	for _, r := range stretches(fast, 10) {
-		d := float64(r[1] - r[0] + 1)
-		if r[0] < ffStart && d >= p.IntervalMinWorkS && d <= p.IntervalMaxWorkS {
+	hotFrom(v, an.speedPrefix(), 7, bar, 10, func(a, b int) {
+		d := float64(b - a + 1)
+		if a < ffStart && d >= p.IntervalMinWorkS && d <= p.IntervalMaxWorkS {
 			f.intervals++
 		}
-	}
+	})
 	if f.intervals < p.IntervalMinReps {
 		f.intervals = 0
 	}
 	// Progression: quarter means of the moving speed rising step by step
 	// (each quarter summed in order, then divided by its length).
 	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
-	nMoving := 0
-	for _, x := range v {
-		if moving(x) {
-			nMoving++
-		}
-	}
+	nMoving := an.nMoving // counted by movingMedian
 	if nMoving >= 20*60 {
 		q := nMoving / 4
 		var m [4]float64
@@ -274,6 +252,60 @@ func features(a *rebound.Activity, wl rebound.WorkoutLoad, prof Profile, p Param
 		}
 	}
 	return f
+}
+
+// hotFrom calls emit(start, end) for each stretch stretches(hot, maxGap)
+// returns, in order, where hot[i] is "x smoothed with a centred window of
+// 2·half+1 samples is ≥ bar": !math.IsNaN(sm[i]) && sm[i] >= bar for sm =
+// centredMean(x, pr, half), half ≥ 0, pr being x's prefix. Each mean is
+// tested by meanAtLeast as it is reached, so neither sm nor hot is stored.
+//
+// meanAtLeast's bounds depend only on the count, 1 … 2·half+1: they are
+// worked out once per count (NaN where meanAtLeast would divide, so that
+// both comparisons fail), leaving a subtraction and one or two
+// comparisons per sample.
+func hotFrom(x []float64, pr prefix, half int, bar float64, maxGap int, emit func(start, end int)) {
+	n := len(x)
+	sum, cnt := pr.sum[:n+1], pr.cnt
+	var upBuf, downBuf [32]float64
+	up, down := upBuf[:], downBuf[:] // by count: sums ≥ up are hot, ≤ down not
+	if 2*half+2 > len(up) {
+		up, down = make([]float64, 2*half+2), make([]float64, 2*half+2)
+	}
+	for k := range up {
+		up[k], down[k] = math.NaN(), math.NaN()
+		if p := bar * float64(k); bar > 0 && p > 1e-280 && p < 1e280 { // as meanAtLeast
+			m := p * 1e-12
+			up[k], down[k] = p+m, p-m
+		}
+	}
+	start, last := -1, -1
+	for i, v := range x {
+		if math.IsNaN(v) {
+			continue // a NaN sample has a NaN mean: not hot
+		}
+		lo, hi := max(i-half, 0), min(i+half+1, n)
+		k := hi - lo
+		if cnt != nil {
+			k = int(cnt[hi] - cnt[lo]) // ≥ 1: x[i] is counted
+		}
+		switch d := sum[hi] - sum[lo]; {
+		case d >= up[k]:
+		case d <= down[k] || !(d/float64(k) >= bar):
+			continue
+		}
+		if start >= 0 && i-last-1 <= maxGap {
+			last = i
+			continue
+		}
+		if start >= 0 {
+			emit(start, last)
+		}
+		start, last = i, i
+	}
+	if start >= 0 {
+		emit(start, last)
+	}
 }
 
 // stretches returns the [start, end] runs of true in m, bridging gaps of up

@@ -18,24 +18,28 @@ func detectSegments(an *analysis, p Params) (*rebound.Segment, []rebound.Segment
 	if math.IsNaN(med) || med <= 0 {
 		return nil, nil
 	}
-	m := an.sc.mark() // the heart-rate prefix of the segments is temporary
-	defer func() { an.sc.release(m); an.hp = prefix{} }()
 	ff := fastFinish(v, pr, med, p)
-	var ffSeg *rebound.Segment
+	var ranges [][2]int // the fast finish first, then the surges
 	ffStart := len(v)
 	if ff != nil {
 		ffStart = ff[0]
-		seg := an.segment(ff[0], ff[1])
-		ffSeg = &seg
+		ranges = append(ranges, [2]int{ff[0], ff[1]})
 	}
-	var surges []rebound.Segment
 	for _, r := range surgeRanges(v, pr, an.speedKeys(), an.speedSingles(), p, an.sc) {
 		if r[1] >= ffStart-int(p.SurgeMinGapS) {
 			continue // part of (or the run-up to) the fast finish
 		}
-		surges = append(surges, an.segment(r[0], r[1]))
+		ranges = append(ranges, r)
 	}
-	return ffSeg, surges
+	segs := an.segments(ranges)
+	var ffSeg *rebound.Segment
+	if ff != nil {
+		ffSeg, segs = &segs[0], segs[1:]
+	}
+	if len(segs) == 0 {
+		segs = nil
+	}
+	return ffSeg, segs
 }
 
 // fastFinish returns the [start, end] seconds of the fast finish, or nil.
@@ -136,15 +140,28 @@ func surgeRanges(v []float64, pr prefix, keys []int16, single []float64, p Param
 	if n == 0 {
 		return nil
 	}
-	defer sc.release(sc.mark()) // base and the 5 s mean are temporary
-	base := contextMedian(sc.floats(n), v, keys, single, p.SurgeContextS)
-	mean5 := centredMean(sc.floats(n), v, pr, 2) // pr.centred(v, i, 2) per i
+	// The context medians are kept one per 10 s (contextMedians), not
+	// repeated per second: a tenth of the memory to take and zero.
+	defer sc.release(sc.mark()) // base is temporary
+	base := contextMedians(sc.floats((n+contextStep-1)/contextStep), v, keys, single, p.SurgeContextS)
+	// in is the test on the 5 s centred mean, pr.centred(v, i, 2) >=
+	// (1+SurgeFaster)·base[i], taken from the prefix sums where base
+	// allows a surge at all, by meanAtLeast: no array of means, and a
+	// division for 14 of the 416,400 mean tests of the surge, tempo and
+	// interval detectors on 50 real runs instead of one per second (the
+	// 5 s mean was 190 of 770 ms of surgeRanges in a profile).
+	sum, cnt := pr.sum, pr.cnt
 	in := func(i int) bool {
-		if math.IsNaN(base[i]) || base[i] < p.MovingSpeedMPS {
-			return false
+		b := base[i/contextStep]
+		if math.IsNaN(b) || b < p.MovingSpeedMPS || math.IsNaN(v[i]) {
+			return false // a NaN v[i] has a NaN mean
 		}
-		sm := mean5[i]
-		return !math.IsNaN(sm) && sm >= (1+p.SurgeFaster)*base[i]
+		lo, hi := max(i-2, 0), min(i+3, n)
+		c := float64(hi - lo)
+		if cnt != nil {
+			c = cnt[hi] - cnt[lo] // ≥ 1: v[i] is finite
+		}
+		return meanAtLeast(sum[hi]-sum[lo], c, (1+p.SurgeFaster)*b)
 	}
 	var raw [][2]int
 	for i := 0; i < n; {
@@ -169,13 +186,18 @@ func surgeRanges(v []float64, pr prefix, keys []int16, single []float64, p Param
 		}
 		out = append(out, r)
 	}
-	baseMean := rangeMeans(base, out)
+	// Only stretches of a surge's duration need the mean of their base
+	// (usually none), and its running sums only up to the last of them.
 	kept := out[:0]
-	for k, r := range out {
-		d := float64(r[1] - r[0] + 1)
-		if d < p.SurgeMinS || d > p.SurgeMaxS {
-			continue
+	for _, r := range out {
+		if d := float64(r[1] - r[0] + 1); d >= p.SurgeMinS && d <= p.SurgeMaxS {
+			kept = append(kept, r)
 		}
+	}
+	baseMean := heldRangeMeans(base, kept)
+	cand := kept
+	kept = out[:0] // writes behind the reads of cand: kept[k] is cand[k] or before it
+	for k, r := range cand {
 		if pr.mean(r[0], r[1]+1) < (1+p.SurgeFaster)*baseMean[k] {
 			continue
 		}
@@ -218,32 +240,64 @@ func rangeMeans(x []float64, ranges [][2]int) []float64 {
 	return means
 }
 
-// contextMedian is, per second, the median moving speed over ±half seconds,
-// evaluated every 10 s and held in between (a 3-min median moves slowly).
-// keys are v's speed buckets (speedKeys), single their singleValues (or
-// nil). It writes to out (len(v) long) and returns it.
+// heldRangeMeans is rangeMeans(x, ranges) for the x that holds each value
+// of held for contextStep samples (x[j] = held[j/contextStep]), without x.
+func heldRangeMeans(held []float64, ranges [][2]int) []float64 {
+	means := make([]float64, len(ranges))
+	s, c := 0.0, 0.0 // sum and count of the finite values of x[:j]
+	j := 0
+	upTo := func(k int) {
+		for ; j < k; j++ {
+			if v := held[j/contextStep]; !math.IsNaN(v) { // a constant divisor: a multiply
+				s += v
+				c++
+			}
+		}
+	}
+	for i, r := range ranges {
+		upTo(r[0])
+		s0, c0 := s, c
+		upTo(r[1] + 1)
+		means[i] = math.NaN()
+		if c > c0 {
+			means[i] = (s - s0) / (c - c0)
+		}
+	}
+	return means
+}
+
+// contextStep is the seconds between two context medians.
+const contextStep = 10
+
+// contextMedian is contextMedians held for their 10 s each: out[k] is the
+// median for second k. It writes to out (len(v) long) and returns it.
+func contextMedian(out, v []float64, keys []int16, single []float64, half int) []float64 {
+	meds := contextMedians(make([]float64, (len(v)+contextStep-1)/contextStep), v, keys, single, half)
+	for k := range out {
+		out[k] = meds[k/contextStep]
+	}
+	return out
+}
+
+// contextMedians is, per 10 s, the median moving speed over ±half seconds,
+// evaluated every 10 s (at seconds 0, 10, …) and held in between (a 3-min
+// median moves slowly). keys are v's speed buckets (speedKeys), single
+// their singleValues (or nil). It writes to out (one per 10 s of v,
+// rounded up) and returns it.
 //
 // Rather than sorting each window, its moving samples are counted per
 // speed bucket; the median's bucket is found by walking from the previous
 // one, and only the few window samples in it are sorted (see rankWindow):
 // the same medians a sort of each window gives.
-func contextMedian(out, v []float64, keys []int16, single []float64, half int) []float64 {
+func contextMedians(out, v []float64, keys []int16, single []float64, half int) []float64 {
 	n := len(v)
 	w := rankWindow{v: v, bucket: keys, hi: -1, single: single}
-	const step = 10
-	for c := 0; c < n; c += step {
+	for c := 0; c < n; c += contextStep {
 		lo, hi := max(0, c-half), min(n-1, c+half)
-		for k := w.lo; k < min(lo, w.hi+1); k++ {
-			w.count(k, -1)
-		}
-		for k := max(w.hi+1, lo); k <= hi; k++ {
-			w.count(k, +1)
-		}
+		w.countRange(w.lo, min(lo, w.hi+1), -1)
+		w.countRange(max(w.hi+1, lo), hi+1, +1)
 		w.lo, w.hi = lo, hi
-		m := w.median()
-		for k := c; k < min(n, c+step); k++ {
-			out[k] = m
-		}
+		out[c/contextStep] = w.median()
 	}
 	return out
 }
@@ -261,7 +315,19 @@ const groupBuckets = 64
 // not moving (NaN or below MovingSpeedMPS). The bucket never decreases as
 // the speed increases, so bucket order is value order: every value in a
 // lower bucket is smaller than every value in a higher one.
-func speedKeys(v []float64, p Params) []int16 {
+func speedKeys(v []float64, p Params) []int16 { return speedKeysSingles(v, p, nil) }
+
+// unsetBits marks, in speedKeysSingles, a bucket that has no sample yet:
+// a NaN with a payload math.NaN() does not have, so told from "differ".
+const unsetBits = 0x7FF8_0000_0000_0BAD
+
+// speedKeysSingles is speedKeys, also writing singleValues(single, v,
+// keys) when single (speedBuckets long) is not nil, in the same pass over
+// v: a bucket's first sample sets its value, a later one with other bits
+// makes it NaN (singleValues's two passes were 0.12 of Measure's 4.6
+// CPU-s in a profile of BenchmarkAnalyzeRealRuns).
+// Buckets without samples are left with a NaN (unsetBits).
+func speedKeysSingles(v []float64, p Params, single []float64) []int16 {
 	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
 	lowest, highest := math.Inf(1), math.Inf(-1)
 	for _, x := range v {
@@ -279,6 +345,13 @@ func speedKeys(v []float64, p Params) []int16 {
 		scale = (speedBuckets - 1) / span
 	}
 	keys := make([]int16, len(v))
+	if single != nil {
+		single = single[:speedBuckets]
+		single[0] = math.Float64frombits(unsetBits)
+		for k := 1; k < len(single); k *= 2 { // by copies: a loop of stores was 70 ms
+			copy(single[k:], single[:k])
+		}
+	}
 	for i, x := range v {
 		if !moving(x) {
 			keys[i] = -1
@@ -291,6 +364,14 @@ func speedKeys(v []float64, p Params) []int16 {
 			b = int(f)
 		}
 		keys[i] = int16(b)
+		if single != nil {
+			switch sb := math.Float64bits(single[b]); {
+			case sb == unsetBits:
+				single[b] = x
+			case sb != math.Float64bits(x):
+				single[b] = math.NaN() // never a moving speed's bits
+			}
+		}
 	}
 	return keys
 }
@@ -350,6 +431,36 @@ func (w *rankWindow) count(i int, d int32) {
 	w.pickFor = -1
 }
 
+// countRange is count(i, d) for each i in [from, to), with the window's
+// totals kept in registers: count's read-modify-writes of w.size and
+// w.below chained one sample on another through memory, and its test
+// against w.at was a coin toss for the branch predictor (the median
+// splits the window); here that test is a conditional move. Counting and
+// kth's walks were 0.4 of contextMedian's 0.49 CPU-s in a profile of
+// BenchmarkAnalyzeRealRuns (4.6 CPU-s of Measure).
+func (w *rankWindow) countRange(from, to int, d int32) {
+	if from >= to {
+		return
+	}
+	size, below, at := w.size, w.below, w.at
+	keys := w.bucket[from:to]
+	for _, b := range keys {
+		if b < 0 {
+			continue
+		}
+		u := uint16(b) // ≥ 0: the group is a shift
+		w.cnt[u] += d
+		w.group[u/groupBuckets] += d
+		size += int(d)
+		lt := 0
+		if int(u) < at {
+			lt = int(d)
+		}
+		below += lt
+	}
+	w.size, w.below, w.pickFor = size, below, -1
+}
+
 // countAll adds every sample of v: the window v[0..len(v)−1], at bucket 0.
 func (w *rankWindow) countAll() {
 	for _, b := range w.bucket {
@@ -367,24 +478,46 @@ func (w *rankWindow) kth(r int) float64 {
 	// Walk to the bucket where the running count passes r, a whole group
 	// of buckets at a time where it cannot be inside it: the bucket a
 	// one-by-one walk ends in.
-	for r < w.below {
-		if g := w.at/groupBuckets - 1; w.at%groupBuckets == 0 && g >= 0 && r < w.below-int(w.group[g]) {
-			w.at -= groupBuckets
-			w.below -= int(w.group[g])
+	// The walk keeps its position in registers (at, below), not in w:
+	// each step read the previous one's through memory.
+	// Where no group can be skipped, four buckets are passed at once when
+	// the count cannot pass r inside them (the bucket the walk ends in is
+	// the same): a walk was ~17 buckets on real runs.
+	at, below := w.at, w.below
+	cnt := &w.cnt
+	for r < below {
+		if g := at/groupBuckets - 1; at%groupBuckets == 0 && g >= 0 && r < below-int(w.group[g]) {
+			at -= groupBuckets
+			below -= int(w.group[g])
 			continue
 		}
-		w.at--
-		w.below -= int(w.cnt[w.at])
+		if at >= 4 {
+			if four := int(cnt[at-1]) + int(cnt[at-2]) + int(cnt[at-3]) + int(cnt[at-4]); r < below-four {
+				at -= 4
+				below -= four
+				continue
+			}
+		}
+		at--
+		below -= int(cnt[at])
 	}
-	for r >= w.below+int(w.cnt[w.at]) {
-		if g := w.at / groupBuckets; w.at%groupBuckets == 0 && r >= w.below+int(w.group[g]) {
-			w.at += groupBuckets
-			w.below += int(w.group[g])
+	for r >= below+int(cnt[at]) {
+		if g := at / groupBuckets; at%groupBuckets == 0 && r >= below+int(w.group[g]) {
+			at += groupBuckets
+			below += int(w.group[g])
 			continue
 		}
-		w.below += int(w.cnt[w.at])
-		w.at++
+		if at+4 <= speedBuckets-1 {
+			if four := int(cnt[at]) + int(cnt[at+1]) + int(cnt[at+2]) + int(cnt[at+3]); r >= below+four {
+				at += 4
+				below += four
+				continue
+			}
+		}
+		below += int(cnt[at])
+		at++
 	}
+	w.at, w.below = at, below
 	if w.single != nil {
 		if x := w.single[w.at]; !math.IsNaN(x) {
 			return x // every sample in the bucket is x
@@ -418,16 +551,73 @@ func (w *rankWindow) median() float64 {
 	return m
 }
 
-// segment describes seconds [a, b] of a run. Distance is the mean cleaned
-// speed times the duration, so a GPS jump inside does not inflate it.
-func (an *analysis) segment(a, b int) rebound.Segment {
-	d := float64(b - a + 1)
-	sp := an.speedPrefix().mean(a, b+1)
-	seg := rebound.Segment{StartS: float64(a), DurationS: d, SpeedMPS: sp, DistanceM: sp * d}
-	if s := an.s; s != nil && s.HeartRateBPM != nil && len(s.HeartRateBPM) >= b+1 {
-		if hr := an.hrPrefix().mean(a, b+1); !math.IsNaN(hr) {
-			seg.AvgHRBPM = rebound.Float(hr)
+// segments describes each [a, b] of ranges (seconds of a run). Distance
+// is the mean cleaned speed times the duration, so a GPS jump inside does
+// not inflate it. The mean heart rate is newPrefix(raw HR).mean(a, b+1),
+// taken from the running sums at the ends of the ranges only (prefixAt),
+// not from a prefix of the whole channel in two arrays of n values.
+func (an *analysis) segments(ranges [][2]int) []rebound.Segment {
+	if len(ranges) == 0 {
+		return nil
+	}
+	segs := make([]rebound.Segment, len(ranges))
+	var hr []float64
+	if s := an.s; s != nil && s.HeartRateBPM != nil {
+		hr = s.HeartRateBPM
+	}
+	var ends []int
+	for k, r := range ranges {
+		a, b := r[0], r[1]
+		d := float64(b - a + 1)
+		sp := an.speedPrefix().mean(a, b+1)
+		segs[k] = rebound.Segment{StartS: float64(a), DurationS: d, SpeedMPS: sp, DistanceM: sp * d}
+		if hr != nil && len(hr) >= b+1 {
+			ends = append(ends, min(max(a, 0), len(hr)), min(max(b+1, 0), len(hr)))
 		}
 	}
-	return seg
+	if len(ends) == 0 {
+		return segs
+	}
+	sum, cnt := prefixAt(hr, ends)
+	e := 0
+	for k, r := range ranges {
+		if len(hr) < r[1]+1 {
+			continue
+		}
+		// prefix.mean(a, b+1), clamped as it clamps.
+		lo, hi := ends[e], ends[e+1]
+		s0, s1, c0, c1 := sum[e], sum[e+1], cnt[e], cnt[e+1]
+		e += 2
+		if hi <= lo || c1-c0 == 0 {
+			continue
+		}
+		if m := (s1 - s0) / (c1 - c0); !math.IsNaN(m) {
+			segs[k].AvgHRBPM = rebound.Float(m)
+		}
+	}
+	return segs
+}
+
+// prefixAt returns, for each index j of at (0 ≤ j ≤ len(x), any order),
+// newPrefix(x).sum[j] and the number of finite values of x[:j] (exact):
+// the running sum of the finite values of x, added in order, read off at
+// those indexes.
+func prefixAt(x []float64, at []int) (sums, counts []float64) {
+	order := make([]int, len(at))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return at[a] - at[b] })
+	sums, counts = make([]float64, len(at)), make([]float64, len(at))
+	s, c, j := 0.0, 0.0, 0
+	for _, k := range order {
+		for ; j < at[k]; j++ {
+			if v := x[j]; !math.IsNaN(v) {
+				s += v
+				c++
+			}
+		}
+		sums[k], counts[k] = s, c
+	}
+	return sums, counts
 }

@@ -185,38 +185,11 @@ func workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) (r
 				flag(FlagHRLowCoverage)
 			}
 			if h.valid > 0 && hrOK {
-				// Heart rate repeats from second to second (whole bpm),
-				// so the rate of the previous sample is reused when the
-				// value is the same, and a run's few hundred distinct
-				// values (cleaned heart rate lies in 25–250 bpm, stored
-				// to 0.1 bpm) keep their rates in a small table keyed by
-				// the value's bits: the same terms, added in the same
-				// order, with one math.Exp per distinct value.
-				type memo struct {
-					bits uint64
-					rate float64
-				}
-				var rates [256]memo
-				for k := range rates {
-					rates[k].bits = math.Float64bits(math.NaN()) // never a cleaned value
-				}
-				t, last, rate := 0.0, math.NaN(), 0.0
-				for _, v := range h.bpm {
-					if !math.IsNaN(v) {
-						if v != last {
-							m := &rates[int(v*10)&255]
-							if bits := math.Float64bits(v); m.bits != bits {
-								m.bits, m.rate = bits, TRIMPRate((v-rest)/(hrMax-rest), ta, tb)/60
-							}
-							last, rate = v, m.rate
-						}
-						t += rate
-					}
-				}
+				t, secs := trimpAndZones(h.bpm, rest, hrMax, ta, tb, lthr)
 				wl.TRIMP = rebound.Float(t)
 				if lthr > rest {
 					wl.HRSS = rebound.Float(HRSSOf(t, lthr, rest, hrMax, ta, tb))
-					wl.HRZones = hrZones(h.bpm, lthr)
+					wl.HRZones = hrZonesOf(secs, lthr)
 				}
 			}
 			switch {
@@ -237,11 +210,12 @@ func workout(a *rebound.Activity, prof Profile, cal RPECalibration, p Params) (r
 				flag(FlagNoAltitude)
 			}
 			if run && thr > 0 {
-				ngp, cnt := normalized(g, an.gPrefix(), p.NPWindowS)
+				zones := newPaceCount(thr, p)
+				ngp, cnt := normalized(g, an.gPrefix(), p.NPWindowS, zones)
 				if cnt > 0 {
 					wl.RTSS = rebound.Float(RTSSOf(float64(cnt)/3600, ngp, thr))
 					paceStream = true
-					wl.PaceZones = paceZones(g, thr, p)
+					wl.PaceZones = paceZones(zones)
 				}
 			}
 			if run {
@@ -386,29 +360,35 @@ type analysis struct {
 	sp                                    speedStream
 	vp                                    prefix    // of sp.mps
 	med                                   float64   // median moving speed
+	nMoving                               int       // moving samples of sp.mps (speed ≥ MovingSpeedMPS)
 	keys                                  []int16   // speedKeys of sp.mps
 	single                                []float64 // singleValues of sp.mps
 	g                                     []float64
 	graded                                bool
 	gp                                    prefix // of g
 	h                                     hrStream
-	hp                                    prefix // of the raw heart rate
 }
 
 func newAnalysis(streams *rebound.Streams, p Params) *analysis {
 	s := consistent(streams)
 	n := s.Len()
 	// A run with every channel and gaps (prefix sums with counts) needs
-	// up to 8 buffers of n values (+16) at once (the cleaned channels and
-	// their prefix sums, the speed's counts shared with the grade's, plus
-	// temporaries released after use) and contextMedian's speedBuckets
-	// values: measured on the first 300 files of the import workload
-	// (docs/PERFORMANCE.md), at most 7.999·n + 16. One block that holds
-	// them all is allocated and zeroed once; a second block would be twice
-	// as large.
+	// up to 6 buffers of n values (+16) at once: the cleaned speed, its
+	// prefix sums and counts, the cleaned heart rate, the grade-adjusted
+	// speed and its prefix sums (sharing the speed's counts); the smoothed
+	// altitude while the grade is taken, before the last of those; then
+	// the surge detector's context medians, n/10; and speedSingles'
+	// speedBuckets values. The other temporaries are not arrays any more
+	// (the altitude's prefix sums, the 5 s and 30 s means, the flags of
+	// the tempo and interval detectors, the heart-rate prefix of the
+	// segments, the integral of the speed is its prefix): measured on all
+	// 2,049 files of the import workload, at most 6.098·n + 4096 + 16 (it
+	// was 7.999·n with 8·n allocated); TestScratchFitsOneBlock checks the
+	// corpus. One block that holds them all is allocated and zeroed once;
+	// a second block would be twice as large.
 	size := 16
 	if n > 0 {
-		size += 8*n + speedBuckets
+		size += 6*n + n/contextStep + speedBuckets
 	}
 	return &analysis{s: s, n: n, p: p, sc: &scratch{block: make([]float64, size)}}
 }
@@ -439,7 +419,7 @@ func (an *analysis) movingMedian() float64 {
 		v := an.speed().mps
 		w := rankWindow{v: v, bucket: an.speedKeys(), hi: len(v) - 1, single: an.speedSingles()}
 		w.countAll()
-		an.med = w.median()
+		an.med, an.nMoving = w.median(), w.size
 	}
 	return an.med
 }
@@ -447,16 +427,16 @@ func (an *analysis) movingMedian() float64 {
 // speedKeys is speedKeys of the cleaned speed.
 func (an *analysis) speedKeys() []int16 {
 	if an.keys == nil {
-		an.keys = speedKeys(an.speed().mps, an.p)
+		an.single = an.sc.floats(speedBuckets)
+		an.keys = speedKeysSingles(an.speed().mps, an.p, an.single)
 	}
 	return an.keys
 }
 
-// speedSingles is singleValues of the cleaned speed and its keys.
+// speedSingles is singleValues of the cleaned speed and its keys, found
+// with them.
 func (an *analysis) speedSingles() []float64 {
-	if an.single == nil {
-		an.single = singleValues(an.sc.floats(speedBuckets), an.speed().mps, an.speedKeys())
-	}
+	an.speedKeys()
 	return an.single
 }
 
@@ -464,7 +444,7 @@ func (an *analysis) speedSingles() []float64 {
 func (an *analysis) grade() ([]float64, bool) {
 	if !an.gradeDone {
 		an.gradeDone = true
-		an.g, an.graded = gradedSpeed(an.s, an.speed().mps, an.p, an.sc)
+		an.g, an.graded = gradedSpeedSum(an.s, an.speed().mps, an.speedPrefix().sum, an.p, an.sc)
 		// The grade-adjusted speed has its gaps where the speed has them
 		// (checked), so the two prefixes share their counts.
 		an.gp = newPrefixLike(an.g, an.sp.mps, an.vp, an.sc)
@@ -489,80 +469,88 @@ func (an *analysis) hr() *hrStream {
 	return &an.h
 }
 
-// hrPrefix is the prefix of the raw heart-rate channel, built on first use.
-func (an *analysis) hrPrefix() prefix {
-	if an.hp.sum == nil {
-		an.hp = newPrefixIn(an.s.HeartRateBPM, an.sc)
+// trimpAndZones is the per-second TRIMP of the cleaned heart rate bpm
+// (Σ TRIMPRate(HRr)/60 over the finite samples, in order) and the seconds
+// in each of hrZonesOf's zones of lthr, in one pass (the two passes were
+// 0.1 + 0.2 of Measure's 4.6 CPU-s in a profile of
+// BenchmarkAnalyzeRealRuns).
+//
+// Heart rate repeats from second to second (whole bpm), so the rate and
+// zone of the previous sample are reused when the value is the same, and
+// a run's few hundred distinct values (cleaned heart rate lies in 25–250
+// bpm, stored to 0.1 bpm) keep them in a small table keyed by the value's
+// bits: the same TRIMP terms, added in the same order, with one math.Exp
+// per distinct value. A value's seconds are counted as one run length
+// added when the value changes, in an integer (exact).
+func trimpAndZones(bpm []float64, rest, hrMax, ta, tb, lthr float64) (trimp float64, secs [7]int) {
+	type memo struct {
+		bits uint64
+		rate float64
+		zone int
 	}
-	return an.hp
+	var memos [256]memo
+	for k := range memos {
+		memos[k].bits = math.Float64bits(math.NaN()) // never a cleaned value
+	}
+	t, last, rate := 0.0, math.NaN(), 0.0
+	zone, run := 0, 0 // the zone of last and its seconds not yet in secs
+	for _, v := range bpm {
+		if math.IsNaN(v) {
+			continue
+		}
+		if v != last { // (±0, equal, would share a rate and a zone: ±0 %)
+			secs[zone] += run
+			m := &memos[int(v*10)&255]
+			if bits := math.Float64bits(v); m.bits != bits {
+				m.bits, m.rate, m.zone = bits, TRIMPRate((v-rest)/(hrMax-rest), ta, tb)/60, hrZone(v, lthr)
+			}
+			last, rate, zone, run = v, m.rate, m.zone, 0
+		}
+		t += rate
+		run++
+	}
+	secs[zone] += run
+	return t, secs
 }
 
-// hrZones returns the time in Friel's run zones (% LTHR, science.md §10):
+// hrZone is the index among hrZonesOf's zones of heart rate v for lthr.
+func hrZone(v, lthr float64) int {
+	pct := 100 * v / lthr
+	switch {
+	case pct < 85:
+		return 0
+	case pct < 90:
+		return 1
+	case pct < 95:
+		return 2
+	case pct < 100:
+		return 3
+	case pct < 103:
+		return 4
+	case pct <= 106:
+		return 5
+	}
+	return 6
+}
+
+// hrZonesOf returns the time in Friel's run zones (% LTHR, science.md §10):
 // Z1 < 85, Z2 85–89, Z3 90–94, Z4 95–99, Z5a 100–102, Z5b 103–106, Z5c > 106,
 // read as half-open bands [85, 90), [90, 95), [95, 100), [100, 103),
-// [103, 106] and > 106.
-func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
+// [103, 106] and > 106, from the seconds in each (trimpAndZones, hrZone).
+func hrZonesOf(secs [7]int, lthr float64) []rebound.ZoneTime {
 	edges := []float64{0, 85, 90, 95, 100, 103, 106}
 	names := []string{"Z1", "Z2", "Z3", "Z4", "Z5a", "Z5b", "Z5c"}
 	z := make([]rebound.ZoneTime, len(names))
+	total := 0
+	for _, s := range secs {
+		total += s
+	}
 	for i := range z {
 		z[i].Zone = names[i]
 		z[i].LowBPM = edges[i] / 100 * lthr
 		if i+1 < len(edges) {
 			z[i].HighBPM = edges[i+1] / 100 * lthr
 		}
-	}
-	// Seconds are counted as integers (exact, as float increments of 1
-	// are up to 2⁵³) and converted once.
-	var secs [7]int
-	var zoneOf [256]struct {
-		bits uint64
-		k    int
-		ok   bool
-	}
-	total := 0
-	last, k := math.NaN(), 0 // heart rate repeats: the zone of the previous value
-	for _, v := range bpm {
-		if math.IsNaN(v) {
-			continue
-		}
-		if v == last { // the same value, the same zone (±0 both give ±0 %)
-			secs[k]++
-			total++
-			continue
-		}
-		last = v
-		// Whole-bpm recordings take few values: each one's zone is kept,
-		// keyed by its bits, as workout keeps its TRIMP rate.
-		m := &zoneOf[int(v*10)&255]
-		if bits := math.Float64bits(v); m.ok && m.bits == bits {
-			k = m.k
-			secs[k]++
-			total++
-			continue
-		}
-		pct := 100 * v / lthr
-		switch {
-		case pct < 85:
-			k = 0
-		case pct < 90:
-			k = 1
-		case pct < 95:
-			k = 2
-		case pct < 100:
-			k = 3
-		case pct < 103:
-			k = 4
-		case pct <= 106:
-			k = 5
-		default:
-			k = 6
-		}
-		m.bits, m.k, m.ok = math.Float64bits(v), k, true
-		secs[k]++
-		total++
-	}
-	for i := range z {
 		z[i].Seconds = float64(secs[i])
 		if total > 0 {
 			z[i].Fraction = z[i].Seconds / float64(total)
@@ -578,42 +566,59 @@ func hrZones(bpm []float64, lthr float64) []rebound.ZoneTime {
 // (E < 0.785, M < 0.875, T < 0.94, I < 1.015, R above, × vVDOT). Only moving
 // seconds count; speed is the grade-adjusted one, since zones describe
 // effort.
-func paceZones(v []float64, thr float64, p Params) []rebound.ZoneTime {
-	vv := thr / p.DanielsT
-	fr := []float64{p.DanielsE, p.DanielsM, p.DanielsT, p.DanielsI, p.DanielsR}
+//
+// The seconds are counted by normalized, in its pass over the same speeds
+// (paceCount): a pass of its own was 0.13 of Measure's 4.6 CPU-s in a
+// profile of BenchmarkAnalyzeRealRuns.
+func paceZones(c *paceCount) []rebound.ZoneTime {
 	names := []string{"E", "M", "T", "I", "R"}
 	z := make([]rebound.ZoneTime, len(names))
-	edges := make([]float64, len(fr)+1)
-	edges[0] = p.MovingSpeedMPS
-	for i := 1; i < len(fr); i++ {
-		edges[i] = (fr[i-1] + fr[i]) / 2 * vv
+	total := 0
+	for _, s := range c.secs {
+		total += s
 	}
 	for i := range z {
 		z[i].Zone = names[i]
-		z[i].LowMPS = edges[i]
-		z[i].HighMPS = edges[i+1] // 0 for R: open-ended
-	}
-	var secs [5]int // counted as integers, as in hrZones
-	total := 0
-	for _, x := range v {
-		if math.IsNaN(x) || x < p.MovingSpeedMPS {
-			continue
-		}
-		k := len(z) - 1
-		for i := 1; i < len(fr); i++ {
-			if x < edges[i] {
-				k = i - 1
-				break
-			}
-		}
-		secs[k]++
-		total++
-	}
-	for i := range z {
-		z[i].Seconds = float64(secs[i])
+		z[i].LowMPS = c.edges[i]
+		z[i].HighMPS = c.edges[i+1] // 0 for R: open-ended
+		z[i].Seconds = float64(c.secs[i])
 		if total > 0 {
 			z[i].Fraction = z[i].Seconds / float64(total)
 		}
 	}
 	return z
+}
+
+// paceCount counts the seconds in paceZones' zones: edges[0] is the
+// moving speed, edges[1…4] the bands' upper edges, edges[5] 0.
+type paceCount struct {
+	edges [6]float64
+	secs  [5]int // counted as integers (exact), as in trimpAndZones
+}
+
+// newPaceCount returns the zero count of the zones of threshold speed thr.
+func newPaceCount(thr float64, p Params) *paceCount {
+	vv := thr / p.DanielsT
+	fr := []float64{p.DanielsE, p.DanielsM, p.DanielsT, p.DanielsI, p.DanielsR}
+	c := &paceCount{}
+	c.edges[0] = p.MovingSpeedMPS
+	for i := 1; i < len(fr); i++ {
+		c.edges[i] = (fr[i-1] + fr[i]) / 2 * vv
+	}
+	return c
+}
+
+// add counts speed x, a number: only moving seconds count.
+func (c *paceCount) add(x float64) {
+	if x < c.edges[0] {
+		return
+	}
+	k := 4
+	for i := 1; i < 5; i++ {
+		if x < c.edges[i] {
+			k = i - 1
+			break
+		}
+	}
+	c.secs[k]++
 }
