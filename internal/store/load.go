@@ -52,11 +52,16 @@ func (s *Store) PutWorkoutLoads(ctx context.Context, athleteID int64, loads []re
 		return err
 	}
 	defer tx.Rollback()
-	own, err := tx.PrepareContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM activities WHERE athlete_id = ? AND id = ?`))
+	// A refresh after a first import writes thousands of loads: the
+	// athlete's activities are checked against one list rather than one
+	// query each, and the rows go in without ctx's cancellation, which
+	// costs modernc.org/sqlite a goroutine per statement (see beginAdd);
+	// ctx is checked between rows instead.
+	owned, err := s.activityIDs(ctx, tx, athleteID, len(loads))
 	if err != nil {
-		return s.d.translate(err, "prepare activity check")
+		return err
 	}
-	defer own.Close()
+	run := context.WithoutCancel(ctx)
 	ins, err := tx.PrepareContext(ctx, s.d.upsert("workout_loads", loadCols[:2], loadCols, loadCols[2:]))
 	if err != nil {
 		return s.d.translate(err, "prepare load insert")
@@ -64,13 +69,16 @@ func (s *Store) PutWorkoutLoads(ctx context.Context, athleteID int64, loads []re
 	defer ins.Close()
 	for i := range loads {
 		l := &loads[i]
-		doing := fmt.Sprintf("load of activity %d", l.ActivityID)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("store: write workout loads: %w", err)
+		}
 		if err := validateLoad(l); err != nil {
-			return rebound.Errorf(rebound.EInvalid, "%s: %s", doing, err)
+			return rebound.Errorf(rebound.EInvalid, "load of activity %d: %s", l.ActivityID, err)
 		}
-		if err := s.activityOwned(ctx, own, athleteID, l.ActivityID); err != nil {
-			return err
+		if !owned[l.ActivityID] {
+			return rebound.Errorf(rebound.ENotFound, "activity %d not found", l.ActivityID)
 		}
+		doing := fmt.Sprintf("load of activity %d", l.ActivityID)
 		payload, err := json.Marshal(loadPayload{
 			LoadWhy: l.LoadWhy, HRZones: l.HRZones, PaceZones: l.PaceZones,
 			CharacterDetail: l.CharacterDetail, CharacterWhy: l.CharacterWhy, CharacterOverride: l.CharacterOverride,
@@ -79,7 +87,7 @@ func (s *Store) PutWorkoutLoads(ctx context.Context, athleteID int64, loads []re
 		if err != nil {
 			return rebound.Errorf(rebound.EInvalid, "%s: %v", doing, err)
 		}
-		_, err = ins.ExecContext(ctx, athleteID, l.ActivityID, l.Load, l.LoadSource, l.Character,
+		_, err = ins.ExecContext(run, athleteID, l.ActivityID, l.Load, l.LoadSource, l.Character,
 			nullable(l.TRIMP), nullable(l.HRSS), nullable(l.RTSS), nullable(l.SRPE), string(payload), now)
 		if err != nil {
 			return s.d.translate(err, "write "+doing)
@@ -89,6 +97,30 @@ func (s *Store) PutWorkoutLoads(ctx context.Context, athleteID int64, loads []re
 		return s.d.translate(err, "commit workout loads")
 	}
 	return nil
+}
+
+// activityIDs returns the IDs of the athlete's activities, read in tx (n
+// is a size hint). The foreign keys only say an activity exists; checking
+// against this list also keeps one athlete's rows off another's
+// activities.
+func (s *Store) activityIDs(ctx context.Context, tx *sql.Tx, athleteID int64, n int) (map[int64]bool, error) {
+	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT id FROM activities WHERE athlete_id = ?`), athleteID)
+	if err != nil {
+		return nil, s.d.translate(err, "list activities")
+	}
+	defer rows.Close()
+	ids := make(map[int64]bool, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.d.translate(err, "list activities")
+		}
+		ids[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.translate(err, "list activities")
+	}
+	return ids, nil
 }
 
 // activityOwned runs the prepared "SELECT COUNT(*) … WHERE athlete_id = ?
@@ -217,6 +249,7 @@ func (s *Store) ReplaceDailyRows(ctx context.Context, athleteID int64, from time
 		return s.d.translate(err, "prepare daily row insert")
 	}
 	defer ins.Close()
+	run := context.WithoutCancel(ctx) // as in PutWorkoutLoads: ctx is checked between rows
 	// Rows are checked as they are inserted, after the delete: a bad row
 	// late in the batch rolls everything back (tested).
 	seen := make(map[string]bool, len(rows))
@@ -236,7 +269,10 @@ func (s *Store) ReplaceDailyRows(ctx context.Context, athleteID int64, from time
 		if payload == nil {
 			payload = []byte{}
 		}
-		if _, err := ins.ExecContext(ctx, athleteID, day, payload); err != nil {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("store: write daily rows: %w", err)
+		}
+		if _, err := ins.ExecContext(run, athleteID, day, payload); err != nil {
 			return s.d.translate(err, "insert daily row "+day)
 		}
 	}
