@@ -39,6 +39,12 @@ type Speculation struct {
 	ahead map[activityKey]bool
 	dead  atomic.Bool
 
+	// measurers holds *load.Measurer: each keeps its scratch memory from
+	// one activity to the next, and Measure runs concurrently in the
+	// import's workers, so each call takes one of its own (a pool per
+	// Speculation, not a package's, which would be global state).
+	measurers sync.Pool
+
 	mu       sync.Mutex
 	measured map[activityKey]measured
 }
@@ -116,7 +122,12 @@ func (s *Speculation) Measure(a *rebound.Activity) {
 	if s == nil || s.dead.Load() {
 		return
 	}
-	meas := load.Measure(a, s.model.Profile, s.model.Calibration, s.c.Load)
+	lm, _ := s.measurers.Get().(*load.Measurer)
+	if lm == nil {
+		lm = new(load.Measurer)
+	}
+	meas := lm.Measure(a, s.model.Profile, s.model.Calibration, s.c.Load)
+	s.measurers.Put(lm)
 	s.mu.Lock()
 	s.measured[keyOf(a)] = measured{m: meas, kind: a.Kind}
 	s.mu.Unlock()

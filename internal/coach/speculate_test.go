@@ -145,9 +145,18 @@ func TestSpeculationMatchesRefresh(t *testing.T) {
 				if err != nil || s == nil {
 					t.Fatalf("Speculate: %v, %v", s, err)
 				}
-				for _, a := range batch {
-					s.Measure(a)
+				// As the import's decode workers do: several at once.
+				var wg sync.WaitGroup
+				for w := range 3 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for k := w; k < len(batch); k += 3 {
+							s.Measure(batch[k])
+						}
+					}()
 				}
+				wg.Wait()
 				add(t, spec.Store, batch)
 				s.Stored(batch)
 				// What the CLI hands on: streams only for the recent runs.

@@ -78,3 +78,29 @@ func BenchmarkAnalyzeRealRuns(b *testing.B) {
 	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/float64(samples), "cpu-ns/sample")
 	b.ReportMetric(float64(samples), "samples")
 }
+
+// BenchmarkAnalyzeRealRunsMeasurer is BenchmarkAnalyzeRealRuns with one
+// load.Measurer for every activity, as each import worker measures
+// (coach.Speculation): its scratch memory is reused, not allocated and
+// zeroed per activity.
+func BenchmarkAnalyzeRealRunsMeasurer(b *testing.B) {
+	acts := realRuns(b)
+	samples := 0
+	for _, a := range acts {
+		if a.Streams != nil {
+			samples += a.Streams.Len()
+		}
+	}
+	p := load.DefaultParams()
+	prof := testProfile()
+	cal := load.CalibrateRPE(nil, p)
+	var m load.Measurer
+	c0 := cpuTime()
+	for b.Loop() {
+		for _, a := range acts {
+			m.Measure(a, prof, cal, p).Classify(a, acts, p)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/float64(samples), "cpu-ns/sample")
+	b.ReportMetric(float64(samples), "samples")
+}

@@ -328,6 +328,12 @@ const unsetBits = 0x7FF8_0000_0000_0BAD
 // CPU-s in a profile of BenchmarkAnalyzeRealRuns).
 // Buckets without samples are left with a NaN (unsetBits).
 func speedKeysSingles(v []float64, p Params, single []float64) []int16 {
+	return speedKeysIn(make([]int16, len(v)), v, p, single)
+}
+
+// speedKeysIn is speedKeysSingles writing the keys to keys (len(v) long:
+// every one is written) and returning it.
+func speedKeysIn(keys []int16, v []float64, p Params, single []float64) []int16 {
 	moving := func(x float64) bool { return !math.IsNaN(x) && x >= p.MovingSpeedMPS }
 	lowest, highest := math.Inf(1), math.Inf(-1)
 	for _, x := range v {
@@ -344,7 +350,7 @@ func speedKeysSingles(v []float64, p Params, single []float64) []int16 {
 	if span := highest - lowest; span > 0 && !math.IsInf(span, 0) {
 		scale = (speedBuckets - 1) / span
 	}
-	keys := make([]int16, len(v))
+	keys = keys[:len(v)]
 	if single != nil {
 		single = single[:speedBuckets]
 		single[0] = math.Float64frombits(unsetBits)

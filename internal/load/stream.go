@@ -17,11 +17,25 @@ import (
 // writes all of a buffer it takes before reading it. Buffers taken after a
 // mark are handed out again after release to it, so temporaries cost no
 // new memory. A nil *scratch allocates each buffer afresh. Not safe for
-// concurrent use; each call has its own.
+// concurrent use; each call has its own, or each Measurer, which reuses it
+// from one activity to the next (newAnalysisIn).
 type scratch struct {
 	block []float64
 	used  int
 	gen   int // counts blocks, so that a release never reaches into a new one
+	keys  []int16
+}
+
+// int16s returns a buffer of n int16 (not zeroed): there is one, the
+// speed keys of an analysis, reused from one analysis to the next.
+func (sc *scratch) int16s(n int) []int16 {
+	if sc == nil {
+		return make([]int16, n)
+	}
+	if cap(sc.keys) < n {
+		sc.keys = make([]int16, n)
+	}
+	return sc.keys[:n]
 }
 
 // floats returns a buffer of n values (not zeroed).
