@@ -100,7 +100,8 @@ func key(a *rebound.Activity) string {
 
 // openStore opens a fresh SQLite store in a temporary directory. Its clock
 // (for UpdatedAt) is a counter that moves one second per call, so two
-// profile writes never share a timestamp.
+// profile writes never share a timestamp. The refresh writes from two
+// goroutines at once, so the counter is locked.
 func openStore(tb testing.TB) *store.Store {
 	tb.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "rebound.db"))
@@ -108,8 +109,14 @@ func openStore(tb testing.TB) *store.Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	var mu sync.Mutex
 	tick := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	st.Now = func() time.Time { tick = tick.Add(time.Second); return tick }
+	st.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick = tick.Add(time.Second)
+		return tick
+	}
 	return st
 }
 
