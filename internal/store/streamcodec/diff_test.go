@@ -426,6 +426,26 @@ func FuzzDecodeDifferential(f *testing.F) {
 	})
 }
 
+// fuzzStreams builds streams from a fuzz input: the channels of mask, each
+// len(data)/8 samples of any float64 bit pattern read from data, each
+// channel from its own offset so that channels differ.
+func fuzzStreams(mask uint16, data []byte) *rebound.Streams {
+	n := len(data) / 8
+	s := &rebound.Streams{}
+	for ci, c := range s.Channels() {
+		if mask&(1<<ci) == 0 {
+			continue
+		}
+		vals := make([]float64, n)
+		for i := range vals {
+			k := (i + ci) % n
+			vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*k:]))
+		}
+		*c.Values = vals
+	}
+	return s
+}
+
 // FuzzEncodeDifferential: on streams built from the fuzz input (any
 // float64 bit patterns, any channel subset), Encode and the reference
 // encoder refuse alike or agree on the payload and, through all four
@@ -435,21 +455,7 @@ func FuzzEncodeDifferential(f *testing.F) {
 	f.Add(uint16(0x004), []byte{0, 0, 0, 0, 0, 0, 0x62, 0x40, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0})
 	f.Add(uint16(0x031), bytes.Repeat([]byte{0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xf1, 0x3f}, 40))
 	f.Fuzz(func(t *testing.T, mask uint16, data []byte) {
-		n := len(data) / 8
-		s := &rebound.Streams{}
-		for ci, c := range s.Channels() {
-			if mask&(1<<ci) == 0 {
-				continue
-			}
-			vals := make([]float64, n)
-			for i := range vals {
-				// Each channel reads the samples from its own offset, so
-				// channels differ.
-				k := (i + ci) % n
-				vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*k:]))
-			}
-			*c.Values = vals
-		}
+		s := fuzzStreams(mask, data)
 		checkAgainstRef(t, s, MaxSamples)
 	})
 }

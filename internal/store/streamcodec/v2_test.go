@@ -304,19 +304,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add(uint16(0x004), []byte{0, 0, 0, 0, 0, 0, 0x62, 0x40, 0, 0, 0, 0, 0, 0xf8, 0x7f, 0})
 	f.Add(uint16(0x1ff), bytes.Repeat([]byte{0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xf1, 0x3f}, 200))
 	f.Fuzz(func(t *testing.T, mask uint16, data []byte) {
-		n := len(data) / 8
-		s := &rebound.Streams{}
-		for ci, c := range s.Channels() {
-			if mask&(1<<ci) == 0 {
-				continue
-			}
-			vals := make([]float64, n)
-			for i := range vals {
-				k := (i + ci) % n
-				vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*k:]))
-			}
-			*c.Values = vals
-		}
+		s := fuzzStreams(mask, data)
 		Quantize(s)
 		b, err := Encode(s)
 		if err != nil {
