@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +135,76 @@ func TestStore_ImportedSources(t *testing.T) {
 				t.Errorf("athlete %d: HasSource(%.1s) false for a listed file", c.athlete, sha)
 			}
 		}
+	}
+}
+
+// TestStore_BulkWritesInChunks: the refresh's bulk writers put rows in
+// rowsPerInsert at a time. More rows than a chunk, a load given twice for
+// one activity (the last given is kept), and a failure deep in a chunk
+// named by its row, with nothing written.
+func TestStore_BulkWritesInChunks(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "rebound.db"))
+	const n = 2*rowsPerInsert + 5
+	var acts []*rebound.Activity
+	for i := range n {
+		acts = append(acts, minimal(strings.Repeat(fmt.Sprintf("%02x", i%256), 32), rebound.SportRunning, t0.Add(time.Duration(i)*24*time.Hour), 1800))
+	}
+	mustAdd(t, s, 1, acts...)
+	var loads []rebound.WorkoutLoad
+	for i, a := range acts {
+		loads = append(loads, rebound.WorkoutLoad{ActivityID: a.ID, Load: float64(i), LoadSource: rebound.LoadFromHR})
+	}
+	// Given again, later in the list: these values win.
+	for _, i := range []int{0, rowsPerInsert, n - 1} {
+		loads = append(loads, rebound.WorkoutLoad{ActivityID: acts[i].ID, Load: 1000 + float64(i), LoadSource: rebound.LoadFromPace})
+	}
+	if err := s.PutWorkoutLoads(ctx, 1, loads); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.WorkoutLoads(ctx, 1, nil)
+	if err != nil || len(got) != n {
+		t.Fatalf("WorkoutLoads: %d, %v; want %d", len(got), err, n)
+	}
+	for i, a := range acts {
+		want := float64(i)
+		if i == 0 || i == rowsPerInsert || i == n-1 {
+			want = 1000 + float64(i)
+		}
+		if got[a.ID].Load != want {
+			t.Errorf("activity %d: load %g, want %g", i, got[a.ID].Load, want)
+		}
+	}
+
+	// A database failure on one row deep in the second chunk.
+	bad := acts[rowsPerInsert+7].ID
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER fail_load BEFORE UPDATE ON workout_loads
+		WHEN NEW.activity_id = %d BEGIN SELECT RAISE(ABORT, 'disk full'); END`, bad)); err != nil {
+		t.Fatal(err)
+	}
+	again := make([]rebound.WorkoutLoad, len(loads))
+	for i, l := range loads {
+		l.Load += 5000
+		again[i] = l
+	}
+	err = s.PutWorkoutLoads(ctx, 1, again)
+	if want := fmt.Sprintf("store: write load of activity %d: ", bad); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want it to start %q", err, want)
+	}
+	after, _ := s.WorkoutLoads(ctx, 1, nil)
+	if diff := cmp.Diff(got, after); diff != "" {
+		t.Errorf("loads changed by a failed call (-want +got):\n%s", diff)
+	}
+
+	// Daily rows: more than two chunks round trip in order.
+	var rows []rebound.DailyRow
+	for i := range n {
+		rows = append(rows, rebound.DailyRow{Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i), Payload: []byte(fmt.Sprintf(`{"i":%d}`, i))})
+	}
+	if err := s.ReplaceDailyRows(ctx, 1, time.Time{}, rows); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rows, mustDaily(t, s, 1)); diff != "" {
+		t.Errorf("daily rows (-want +got):\n%s", diff)
 	}
 }

@@ -122,6 +122,22 @@ func (d *dialect) upsert(table string, key, cols, update []string) string {
 	return d.rebind(q + "UPDATE SET " + strings.Join(set, ", "))
 }
 
+// upsertRows is upsert for rows rows in one statement. The rows must have
+// distinct keys: PostgreSQL refuses a statement that updates a row twice.
+func (d *dialect) upsertRows(table string, key, cols, update []string, rows int) string {
+	row := "(" + placeholders(len(cols)) + ")"
+	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.Repeat(row+", ", rows-1) + row +
+		" ON CONFLICT (" + strings.Join(key, ", ") + ") DO "
+	if len(update) == 0 {
+		return d.rebind(q + "NOTHING")
+	}
+	set := make([]string, len(update))
+	for i, c := range update {
+		set[i] = c + " = excluded." + c
+	}
+	return d.rebind(q + "UPDATE SET " + strings.Join(set, ", "))
+}
+
 // translate turns driver errors the runner can act on into *rebound.Error
 // and wraps the rest with what the store was doing.
 func (d *dialect) translate(err error, doing string) error {

@@ -61,42 +61,103 @@ func (s *Store) PutWorkoutLoads(ctx context.Context, athleteID int64, loads []re
 	if err != nil {
 		return err
 	}
-	run := context.WithoutCancel(ctx)
-	ins, err := tx.PrepareContext(ctx, s.d.upsert("workout_loads", loadCols[:2], loadCols, loadCols[2:]))
-	if err != nil {
-		return s.d.translate(err, "prepare load insert")
-	}
-	defer ins.Close()
+	// Every load is checked and encoded first; then the rows go in
+	// rowsPerInsert at a time. A load given twice for one activity is
+	// written once, the last given (as one upsert per load did): one
+	// statement may not touch a row twice in PostgreSQL.
 	for i := range loads {
 		l := &loads[i]
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("store: write workout loads: %w", err)
-		}
 		if err := validateLoad(l); err != nil {
 			return rebound.Errorf(rebound.EInvalid, "load of activity %d: %s", l.ActivityID, err)
 		}
 		if !owned[l.ActivityID] {
 			return rebound.Errorf(rebound.ENotFound, "activity %d not found", l.ActivityID)
 		}
-		doing := fmt.Sprintf("load of activity %d", l.ActivityID)
+	}
+	args := make([]any, 0, len(loads)*len(loadCols))
+	written := make(map[int64]bool, len(loads))
+	for i := len(loads) - 1; i >= 0; i-- {
+		l := &loads[i]
+		if written[l.ActivityID] {
+			continue
+		}
+		written[l.ActivityID] = true
 		payload, err := json.Marshal(loadPayload{
 			LoadWhy: l.LoadWhy, HRZones: l.HRZones, PaceZones: l.PaceZones,
 			CharacterDetail: l.CharacterDetail, CharacterWhy: l.CharacterWhy, CharacterOverride: l.CharacterOverride,
 			FastFinish: l.FastFinish, Surges: l.Surges, QualityFlags: l.QualityFlags,
 		})
 		if err != nil {
-			return rebound.Errorf(rebound.EInvalid, "%s: %v", doing, err)
+			return rebound.Errorf(rebound.EInvalid, "load of activity %d: %v", l.ActivityID, err)
 		}
-		_, err = ins.ExecContext(run, athleteID, l.ActivityID, l.Load, l.LoadSource, l.Character,
+		args = append(args, athleteID, l.ActivityID, l.Load, l.LoadSource, l.Character,
 			nullable(l.TRIMP), nullable(l.HRSS), nullable(l.RTSS), nullable(l.SRPE), string(payload), now)
-		if err != nil {
-			return s.d.translate(err, "write "+doing)
+	}
+	upsert := func(rows int) string {
+		return s.d.upsertRows("workout_loads", loadCols[:2], loadCols, loadCols[2:], rows)
+	}
+	if row, err := s.insertChunks(ctx, tx, args, len(loadCols), upsert); err != nil {
+		doing := "write workout loads"
+		if row >= 0 {
+			doing = fmt.Sprintf("write load of activity %d", args[row*len(loadCols)+1])
 		}
+		return s.d.translate(err, doing)
 	}
 	if err := tx.Commit(); err != nil {
 		return s.d.translate(err, "commit workout loads")
 	}
 	return nil
+}
+
+// rowsPerInsert is how many rows the bulk writers (PutWorkoutLoads,
+// ReplaceDailyRows) put in one INSERT: a refresh after a first import
+// writes thousands, and each statement run has a fixed cost in the driver
+// and SQLite's VM. 64 rows of 11 columns stay far below both databases'
+// limits on bound parameters. Rebound's choice.
+const rowsPerInsert = 64
+
+// insertChunks runs the statement query(n) for args, width values per
+// row, rowsPerInsert rows at a time and then the rest in one, each shape
+// prepared once. The statements run without ctx's cancellation, which
+// costs modernc.org/sqlite a goroutine per statement (see beginAdd); ctx
+// is checked between them. When a statement fails, its rows are tried one
+// by one so that the error can name the row: row is its index in args, or
+// -1. (In SQLite a failed statement is undone alone and the transaction
+// goes on; PostgreSQL aborts the transaction, so its store will need a
+// savepoint around each statement for this.)
+func (s *Store) insertChunks(ctx context.Context, tx *sql.Tx, args []any, width int, query func(rows int) string) (row int, err error) {
+	run := context.WithoutCancel(ctx)
+	var full *sql.Stmt
+	for first := 0; first*width < len(args); {
+		if err := ctx.Err(); err != nil {
+			return -1, err
+		}
+		chunk := args[first*width:]
+		n := min(len(chunk)/width, rowsPerInsert)
+		chunk = chunk[:n*width]
+		if n == rowsPerInsert {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, query(n)); err != nil {
+					return -1, err
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(run, chunk...)
+		} else {
+			_, err = tx.ExecContext(run, query(n), chunk...)
+		}
+		if err != nil {
+			one := query(1)
+			for k := range n {
+				if _, err1 := tx.ExecContext(run, one, chunk[k*width:(k+1)*width]...); err1 != nil {
+					return first + k, err1
+				}
+			}
+			return -1, err
+		}
+		first += n
+	}
+	return -1, nil
 }
 
 // activityIDs returns the IDs of the athlete's activities, read in tx (n
@@ -244,14 +305,9 @@ func (s *Store) ReplaceDailyRows(ctx context.Context, athleteID int64, from time
 	if _, err := tx.ExecContext(ctx, s.d.rebind(`DELETE FROM daily_rows WHERE athlete_id = ? AND date >= ?`), athleteID, fromDay); err != nil {
 		return s.d.translate(err, "delete daily rows from "+fromDay)
 	}
-	ins, err := tx.PrepareContext(ctx, s.d.insert("daily_rows", []string{"athlete_id", "date", "payload"}, ""))
-	if err != nil {
-		return s.d.translate(err, "prepare daily row insert")
-	}
-	defer ins.Close()
-	run := context.WithoutCancel(ctx) // as in PutWorkoutLoads: ctx is checked between rows
 	// Rows are checked as they are inserted, after the delete: a bad row
 	// late in the batch rolls everything back (tested).
+	args := make([]any, 0, 3*len(rows))
 	seen := make(map[string]bool, len(rows))
 	for i, r := range rows {
 		day, err := civilDay(r.Date)
@@ -269,12 +325,15 @@ func (s *Store) ReplaceDailyRows(ctx context.Context, athleteID int64, from time
 		if payload == nil {
 			payload = []byte{}
 		}
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("store: write daily rows: %w", err)
+		args = append(args, athleteID, day, payload)
+	}
+	insert := func(n int) string { return s.d.insertRows("daily_rows", []string{"athlete_id", "date", "payload"}, n) }
+	if row, err := s.insertChunks(ctx, tx, args, 3, insert); err != nil {
+		doing := "insert daily rows"
+		if row >= 0 {
+			doing = fmt.Sprintf("insert daily row %s", args[3*row+1])
 		}
-		if _, err := ins.ExecContext(run, athleteID, day, payload); err != nil {
-			return s.d.translate(err, "insert daily row "+day)
-		}
+		return s.d.translate(err, doing)
 	}
 	if err := tx.Commit(); err != nil {
 		return s.d.translate(err, "commit daily rows")
