@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -11,7 +14,7 @@ func TestStreamKeeper(t *testing.T) {
 	cut := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	run := func(start time.Time, samples int) *rebound.Activity {
 		s := &rebound.Streams{HeartRateBPM: make([]float64, samples), SpeedMPS: make([]float64, samples)}
-		return &rebound.Activity{StartTime: start, Streams: s}
+		return &rebound.Activity{StartTime: start, Streams: s, Laps: []rebound.Lap{{Index: 0}, {Index: 1}}}
 	}
 	// Each recent run below holds 2 channels × 100 samples × 8 bytes = 1,600
 	// bytes; a budget of 4,000 keeps two of them and refuses the third.
@@ -45,9 +48,37 @@ func TestStreamKeeper(t *testing.T) {
 			if got.StartTime != in.StartTime {
 				t.Errorf("summary start %v, want %v", got.StartTime, in.StartTime)
 			}
+			// A summary keeps no laps either (the load model needs none);
+			// the stored activity keeps its own.
+			if !tc.wantKept && got.Laps != nil {
+				t.Errorf("summary keeps %d laps", len(got.Laps))
+			}
+			if in.Streams != nil && len(in.Laps) != 2 {
+				t.Errorf("the stored activity lost its laps")
+			}
 			if k.budget != tc.budgetNow {
 				t.Errorf("budget left %d, want %d", k.budget, tc.budgetNow)
 			}
 		})
+	}
+}
+
+// TestImportMemoryLimit: an import leaves the process's memory limit as it
+// found it (it runs under importMemoryLimit unless GOMEMLIMIT set one).
+func TestImportMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	db := filepath.Join(t.TempDir(), "rebound.db")
+	bad := filepath.Join(t.TempDir(), "bad.fit")
+	if err := os.WriteFile(bad, []byte("not a fit file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, db, "import", bad); r.code != ExitFailed {
+		t.Fatalf("exit %d, want %d: %s", r.code, ExitFailed, r.stderr)
+	}
+	if after := debug.SetMemoryLimit(-1); after != before {
+		t.Errorf("memory limit after the import %d, before %d", after, before)
+	}
+	if importMemoryLimit >= 150<<20 {
+		t.Errorf("importMemoryLimit %d is not under issue 6's 150 MB", importMemoryLimit)
 	}
 }
