@@ -110,16 +110,7 @@ func (d *dialect) insertRows(table string, cols []string, rows int) string {
 // update columns it leaves the existing row alone. SQLite and PostgreSQL
 // share the ON CONFLICT syntax; a dialect that does not would branch here.
 func (d *dialect) upsert(table string, key, cols, update []string) string {
-	q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")" +
-		" ON CONFLICT (" + strings.Join(key, ", ") + ") DO "
-	if len(update) == 0 {
-		return d.rebind(q + "NOTHING")
-	}
-	set := make([]string, len(update))
-	for i, c := range update {
-		set[i] = c + " = excluded." + c
-	}
-	return d.rebind(q + "UPDATE SET " + strings.Join(set, ", "))
+	return d.upsertRows(table, key, cols, update, 1)
 }
 
 // upsertRows is upsert for rows rows in one statement. The rows must have
