@@ -3,7 +3,10 @@ package load
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"rebound"
@@ -84,29 +87,14 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 	}
 
 	// Each run's heart rate is cleaned once for both HRmax and LTHR, in
-	// buffers reused from run to run.
-	sc := &scratch{}
+	// buffers reused from run to run. Runs are measured apart from each
+	// other, on every CPU: this is most of resolving a profile, which an
+	// import does twice on one core's critical path (before the import for
+	// the measurements made while decoding, and in the refresh after it).
 	statedMax, statedLTHR := a.HRMaxBPM != nil && *a.HRMaxBPM > 0, a.LTHRBPM != nil && *a.LTHRBPM > 0
-	type hrMeasures struct {
-		max, lthr float64
-		kind      string
-	}
 	hrm := make([]hrMeasures, len(runs))
-	for i, act := range runs {
-		if statedMax && statedLTHR {
-			break
-		}
-		if act.Streams == nil || act.Streams.HeartRateBPM == nil {
-			continue
-		}
-		sc.reset()
-		h := cleanHR(act.Streams.HeartRateBPM, p, sc)
-		if !statedMax {
-			hrm[i].max = credibleMax(h, p)
-		}
-		if !statedLTHR && isRun(act) {
-			hrm[i].lthr, hrm[i].kind = bestLTHR(h, p, sc)
-		}
+	if !statedMax || !statedLTHR {
+		measureRunsHR(runs, hrm, !statedMax, !statedLTHR, p)
 	}
 
 	// HRmax.
@@ -203,20 +191,24 @@ func ResolveProfile(a *rebound.Athlete, history []*rebound.Activity, restingFrom
 				bestRace.StartTime.Format("2006-01-02"), bestRace.DistanceM/1000, clock(t), bestV, p.DanielsT, riegel)}
 		return prof
 	}
-	bestS, bestAt := 0.0, ""
-	for _, act := range runs {
+	best30 := make([]float64, len(runs))
+	eachRun(len(runs), func(i int, sc *scratch) {
+		act := runs[i]
 		if !isRun(act) || act.Streams == nil {
-			continue
+			return
 		}
-		sc.reset()
 		st := consistent(act.Streams)
 		sp := cleanSpeed(st, p, sc)
 		if !sp.hasSpeed {
-			continue
+			return
 		}
 		g, _ := gradedSpeed(st, sp.mps, p, sc)
-		if v := bestWindowMean(g, int(p.LTHRWindowS), sc); v > bestS {
-			bestS, bestAt = v, act.StartTime.Format("2006-01-02")
+		best30[i] = bestWindowMean(g, int(p.LTHRWindowS), sc)
+	})
+	bestS, bestAt := 0.0, ""
+	for i, v := range best30 {
+		if v > bestS {
+			bestS, bestAt = v, runs[i].StartTime.Format("2006-01-02")
 		}
 	}
 	if bestS > 0 {
@@ -381,3 +373,65 @@ func clock(s float64) string {
 	}
 	return fmt.Sprintf("%d:%02d", t/60, t%60)
 }
+
+// hrMeasures is what ResolveProfile takes from one run's heart rate.
+type hrMeasures struct {
+	max, lthr float64
+	kind      string
+}
+
+// measureRunsHR fills hrm[i] with the credible HRmax (when wantMax) and the
+// best LTHR estimate (when wantLTHR, runs only) of runs[i].
+func measureRunsHR(runs []*rebound.Activity, hrm []hrMeasures, wantMax, wantLTHR bool, p Params) {
+	eachRun(len(runs), func(i int, sc *scratch) {
+		act := runs[i]
+		if act.Streams == nil || act.Streams.HeartRateBPM == nil {
+			return
+		}
+		h := cleanHR(act.Streams.HeartRateBPM, p, sc)
+		if wantMax {
+			hrm[i].max = credibleMax(h, p)
+		}
+		if wantLTHR && isRun(act) {
+			hrm[i].lthr, hrm[i].kind = bestLTHR(h, p, sc)
+		}
+	})
+}
+
+// eachRun calls f(i, sc) for i in [0, n), spread over GOMAXPROCS
+// goroutines, each with its own scratch, which is reset before each call.
+// Callers make each call depend on i alone and write only their own slot,
+// so the result does not depend on the split.
+func eachRun(n int, f func(i int, sc *scratch)) {
+	workers := min(runtime.GOMAXPROCS(0), n/minRunsPerWorker)
+	if workers <= 1 {
+		sc := &scratch{}
+		for i := range n {
+			sc.reset()
+			f(i, sc)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			sc := &scratch{}
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				sc.reset()
+				f(i, sc)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// minRunsPerWorker: below this many runs per goroutine, measuring them on
+// one goroutine is about as fast (a run takes ~0.5 ms; starting goroutines
+// and their scratch costs little, but a handful of runs is not worth it).
+// Rebound's choice.
+const minRunsPerWorker = 4
