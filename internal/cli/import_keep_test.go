@@ -25,7 +25,7 @@ func TestStreamKeeper(t *testing.T) {
 		wantKept  bool
 		budgetNow int64
 	}{
-		{"older than the threshold lookback: dropped", run(cut.Add(-time.Hour), 100), false, 4000},
+		{"older than the threshold lookback: not passed on", run(cut.Add(-time.Hour), 100), false, 4000},
 		{"recent, fits: kept", run(cut.Add(time.Hour), 100), true, 2400},
 		{"on the cut itself: kept", run(cut, 100), true, 800},
 		{"recent, no longer fits: dropped", run(cut.Add(2*time.Hour), 100), false, 800},
@@ -36,6 +36,18 @@ func TestStreamKeeper(t *testing.T) {
 			in := tc.act
 			inStreams := in.Streams
 			got := k.keep(in)
+			if in.StartTime.Before(cut) {
+				if got != nil {
+					t.Errorf("an activity older than the lookback was passed on: %+v", got)
+				}
+				if k.budget != tc.budgetNow {
+					t.Errorf("budget left %d, want %d", k.budget, tc.budgetNow)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatal("a recent activity was not passed on")
+			}
 			if kept := got.Streams != nil; kept != tc.wantKept {
 				t.Errorf("streams kept = %v, want %v", kept, tc.wantKept)
 			}

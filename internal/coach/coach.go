@@ -338,7 +338,7 @@ func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity,
 			defer wg.Done()
 			for a := range jobs {
 				full := fresh[a.ID]
-				if meas, ok := spec.lookup(full, a.Kind, m); ok {
+				if meas, ok := spec.lookup(a, m); ok {
 					// Classified on the stored summary, as a later full
 					// recompute would be.
 					wl := meas.Classify(a, recentBefore(all, a, c.Load.RecentDays), c.Load)

@@ -49,16 +49,19 @@ type Speculation struct {
 	measured map[activityKey]measured
 }
 
-// activityKey identifies a decoded activity before it has an ID: its file
-// and session, and its start.
+// activityKey identifies an activity before it has an ID: its file and
+// session, and its start. The start is in milliseconds, as the store keeps
+// it, so that the key of a decoded activity is also the key of its stored
+// summary (Activities), and the refresh can find a measurement without
+// the import keeping every new activity's summary until then.
 type activityKey struct {
 	sha     string
 	session int
-	start   int64 // Unix nanoseconds
+	start   int64 // Unix milliseconds
 }
 
 func keyOf(a *rebound.Activity) activityKey {
-	return activityKey{sha: a.SourceSHA256, session: a.SessionIndex, start: a.StartTime.UnixNano()}
+	return activityKey{sha: a.SourceSHA256, session: a.SessionIndex, start: a.StartTime.UnixMilli()}
 }
 
 // measured is one speculative measurement and the runner's label it was
@@ -161,19 +164,22 @@ func (c *Coach) RefreshWith(ctx context.Context, fresh []*rebound.Activity, spec
 	return c.refresh(ctx, fresh, spec)
 }
 
-// lookup returns the measurement of the fresh activity full when it was
-// made with m's profile and calibration and the runner's label kind.
-func (s *Speculation) lookup(full *rebound.Activity, kind string, m *model) (load.Measurement, bool) {
-	if s == nil || full == nil || s.dead.Load() {
+// lookup returns the measurement of the stored activity a (its summary)
+// when one was made while it was imported, with m's profile and calibration
+// and a's label. Only activities decoded by this import were measured, and
+// a file imported before is never decoded again, so a key found is a's own
+// measurement.
+func (s *Speculation) lookup(a *rebound.Activity, m *model) (load.Measurement, bool) {
+	if s == nil || s.dead.Load() {
 		return load.Measurement{}, false
 	}
 	if s.model.Calibration != m.Calibration || !reflect.DeepEqual(s.model.Profile, m.Profile) {
 		return load.Measurement{}, false
 	}
 	s.mu.Lock()
-	got, ok := s.measured[keyOf(full)]
+	got, ok := s.measured[keyOf(a)]
 	s.mu.Unlock()
-	if !ok || got.kind != kind {
+	if !ok || got.kind != a.Kind {
 		return load.Measurement{}, false
 	}
 	return got.m, true
