@@ -361,6 +361,12 @@ func (c *Coach) computeLoads(ctx context.Context, todo, all []*rebound.Activity,
 				}
 				cp := *full
 				cp.Kind = a.Kind // the runner's tag is authoritative (rebound tag)
+				// The stored start, to the millisecond the store keeps: a
+				// fresh activity's may have more (GPX and TCX times often
+				// do), and a run's character looks at the runs of the weeks
+				// before its start, so a later recompute from the store
+				// must find the same ones.
+				cp.StartTime = a.StartTime
 				wl := load.Analyze(&cp, recentBefore(all, &cp, c.Load.RecentDays), m.Profile, m.Calibration, c.Load)
 				wl.ActivityID = a.ID
 				mu.Lock()

@@ -2,6 +2,7 @@ package coach_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -96,6 +97,17 @@ func TestSpeculationMatchesRefresh(t *testing.T) {
 			cs := newCoach(t, spec, &now)
 
 			refActs, specActs := copies(d.acts), copies(d.acts)
+			// The first run with streams (older than the lookback, so not
+			// handed on) and the last (recent) start 0.123456 ms past the
+			// second, which the store does not keep (milliseconds): their
+			// measurements must still be found from their stored
+			// summaries, and classified on the stored start.
+			first := slices.IndexFunc(d.acts, func(a *rebound.Activity) bool { return a.Streams != nil })
+			for _, acts := range [][]*rebound.Activity{refActs, specActs} {
+				for _, a := range []*rebound.Activity{acts[first], acts[len(acts)-1]} {
+					a.StartTime = a.StartTime.Add(123456 * time.Nanosecond)
+				}
+			}
 			batches := [][2]int{{0, len(specActs)}}
 			tagged := -1
 			if c.tagFirst {
@@ -159,14 +171,20 @@ func TestSpeculationMatchesRefresh(t *testing.T) {
 				wg.Wait()
 				add(t, spec.Store, batch)
 				s.Stored(batch)
-				// What the CLI hands on: streams only for the recent runs.
-				fresh := make([]*rebound.Activity, len(batch))
-				for i, a := range batch {
-					fresh[i] = a
-					if a.StartTime.Before(cut) {
+				// What the CLI hands on: the recent runs with their streams,
+				// nothing of the older ones (the refresh finds them in the
+				// store, and their measurements by their stored summaries).
+				// Every other case hands the older ones on as summaries, as
+				// another caller may.
+				var fresh []*rebound.Activity
+				for _, a := range batch {
+					switch {
+					case !a.StartTime.Before(cut):
+						fresh = append(fresh, a)
+					case i%2 == 1:
 						summary := *a
 						summary.Streams = nil
-						fresh[i] = &summary
+						fresh = append(fresh, &summary)
 					}
 				}
 				spec.reads = map[int64]bool{}
