@@ -31,9 +31,25 @@ type inflight struct {
 	byMinute map[int64][]inflightEntry
 }
 
+// inflightEntry is what the duplicate rule reads of an activity: about 90
+// bytes rather than a whole rebound.Activity (416), as an import holds one
+// for each of its activities until it ends.
 type inflightEntry struct {
-	job int
-	a   *rebound.Activity // summary fields only
+	job      int
+	sport    string
+	start    time.Time
+	elapsedS float64
+	sha      string
+	session  int
+}
+
+func entryOf(job int, a *rebound.Activity) inflightEntry {
+	return inflightEntry{job: job, sport: a.Sport, start: a.StartTime, elapsedS: a.ElapsedS, sha: a.SourceSHA256, session: a.SessionIndex}
+}
+
+// activity is e as the summary the duplicate rule takes.
+func (e *inflightEntry) activity() rebound.Activity {
+	return rebound.Activity{Sport: e.sport, StartTime: e.start, ElapsedS: e.elapsedS, SourceSHA256: e.sha, SessionIndex: e.session}
 }
 
 func newInflight() *inflight { return &inflight{byMinute: map[int64][]inflightEntry{}} }
@@ -48,7 +64,7 @@ func (f *inflight) add(job int, acts []*rebound.Activity) []bool {
 		m := minuteOf(a.StartTime)
 		for k := m - 1; k <= m+1 && !dup[i]; k++ {
 			for _, e := range f.byMinute[k] {
-				if e.job < job && sameAs(a, e.a) {
+				if b := e.activity(); e.job < job && sameAs(a, &b) {
 					dup[i] = true
 					break
 				}
@@ -57,10 +73,7 @@ func (f *inflight) add(job int, acts []*rebound.Activity) []bool {
 	}
 	for _, a := range acts {
 		m := minuteOf(a.StartTime)
-		f.byMinute[m] = append(f.byMinute[m], inflightEntry{job: job, a: &rebound.Activity{
-			Sport: a.Sport, StartTime: a.StartTime, ElapsedS: a.ElapsedS,
-			SourceSHA256: a.SourceSHA256, SessionIndex: a.SessionIndex,
-		}})
+		f.byMinute[m] = append(f.byMinute[m], entryOf(job, a))
 	}
 	return dup
 }
