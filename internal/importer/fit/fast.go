@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/muktihari/fit/profile"
 	"github.com/muktihari/fit/profile/basetype"
@@ -12,6 +14,8 @@ import (
 	"github.com/muktihari/fit/profile/untyped/fieldnum"
 	"github.com/muktihari/fit/profile/untyped/mesgnum"
 	"github.com/muktihari/fit/proto"
+
+	"rebound"
 )
 
 // The fast path: a hand-written walker over the FIT framing that feeds the
@@ -223,6 +227,51 @@ type fastDef struct {
 	rec  bool
 	rops []recOp
 	runs []recRun
+
+	// The point plan (compilePoint): when the record plan's fields are
+	// read with the types, scales and offsets of the FIT profile and its
+	// expansions are speed → enhanced_speed and altitude →
+	// enhanced_altitude, walker.point writes the rebound.Point from the
+	// message's bytes directly, in straight-line code.
+	pt bool
+	pp pointPlan
+}
+
+// pointPlan is where a record definition's kept fields are: offsets in
+// the message, -1 for fields it lacks.
+type pointPlan struct {
+	off [numRecordSlots]int32
+	// The record's speed and altitude expand into enhanced_speed and
+	// enhanced_altitude (fastExpand, same), as muktihari's expandComponents
+	// does whenever the record has them.
+	speedExp, altExp bool
+}
+
+// recordField is a record field as the point plan reads it: the stored
+// type and the scale and offset of its slot in the FIT profile
+// (fields.go, recordSlot; Profile.xlsx).
+type recordField struct {
+	typ           fastType
+	scale, offset float64
+}
+
+// pointLayout is what walker.point assumes of each record slot; a record
+// definition whose fields differ (a different profile) keeps the record
+// plan.
+var pointLayout = [numRecordSlots]recordField{
+	recTimestamp:   {ftU32, 1, 0},
+	recLat:         {ftS32, 1, 0},
+	recLon:         {ftS32, 1, 0},
+	recAltitude:    {ftU16, 5, 500},
+	recEnhAltitude: {ftU32, 5, 500},
+	recHeartRate:   {ftU8, 1, 0},
+	recCadence:     {ftU8, 1, 0},
+	recFracCadence: {ftU8, 128, 0},
+	recDistance:    {ftU32, 100, 0},
+	recSpeed:       {ftU16, 1000, 0},
+	recEnhSpeed:    {ftU32, 1000, 0},
+	recPower:       {ftU16, 1, 0},
+	recTemperature: {ftS8, 1, 0},
 }
 
 // recOp reads one kept field of a record into its slot of a recVals.
@@ -286,18 +335,56 @@ type walker struct {
 	firstRest  int  // rest before the sequence's first record that reserved points, -1 before it
 	recTS      spec // slotOf(kindRecord, timestamp), for compressed timestamp headers
 	noPlans    bool // compile no record plans: records go through data (tests)
+	noPoints   bool // compile no point plans: records go through record (tests)
+
+	// compiled holds the definitions compiled so far by their bytes (key,
+	// the scratch that builds the key, says how), at most maxCompiled;
+	// the walker keeps them from file to file (walkers).
+	compiled map[string]*fastDef
+	key      []byte
 }
+
+// maxCompiled bounds walker.compiled: a device writes a few dozen
+// definitions, and a hostile file of distinct definitions must not grow
+// the map without end. Rebound's choice.
+const maxCompiled = 256
+
+// switches is what of the walker, besides a definition's bytes, its
+// compilation depends on, as the bits of the cache key's first byte
+// (the header's developer-data flag is 0x20).
+func (w *walker) switches() byte {
+	var s byte
+	if w.noPlans {
+		s |= 1
+	}
+	if w.noPoints {
+		s |= 2
+	}
+	return s
+}
+
+// walkers holds walkers for walkFast to reuse, with the definitions they
+// compiled: the files of one import mostly come from a few devices, which
+// write the same definitions in every file.
+var walkers = sync.Pool{New: func() any { return newWalker(nil) }}
 
 // walkFast feeds acc from data, a whole FIT file, and reports whether it
 // could: "" when it did, else why not (see the list above); then acc holds a partial
 // result and must be thrown away.
 func walkFast(data []byte, acc *accumulator) (declined string) {
-	w := newWalker(acc)
-	return w.walk(data)
+	w := walkers.Get().(*walker)
+	w.acc = acc
+	declined = w.walk(data)
+	w.acc = nil
+	walkers.Put(w) // not after a panic (decodeFast recovers): that walker is dropped
+	return declined
 }
 
 func newWalker(acc *accumulator) *walker {
-	return &walker{acc: acc, fac: factory.StandardFactory(), recTS: slotOf(kindRecord, proto.FieldNumTimestamp)}
+	return &walker{
+		acc: acc, fac: factory.StandardFactory(), recTS: slotOf(kindRecord, proto.FieldNumTimestamp),
+		compiled: make(map[string]*fastDef),
+	}
 }
 
 // walk is walkFast with w.
@@ -365,15 +452,15 @@ func (w *walker) startSequence() {
 
 // messages walks the data of one sequence; it must end exactly at its end.
 func (w *walker) messages(b []byte) (declined string) {
-	for len(b) > 0 {
-		hdr := b[0]
-		b = b[1:]
+	for i := 0; i < len(b); {
+		hdr := b[i]
+		i++
 		if hdr&0xC0 == 0x40 {
-			n, why := w.define(hdr, b)
+			n, why := w.define(hdr, b[i:])
 			if why != "" {
 				return why
 			}
-			b = b[n:]
+			i += n
 			continue
 		}
 		local := hdr & 0x0F
@@ -385,12 +472,12 @@ func (w *walker) messages(b []byte) (declined string) {
 		if !d.defined {
 			return "undefined local message type"
 		}
-		if len(b) < d.size {
+		if len(b)-i < d.size {
 			return "message runs past the sequence"
 		}
-		msg := b[:d.size]
-		b = b[d.size:]
-		w.rest = len(b)
+		msg := b[i : i+d.size]
+		i += d.size
+		w.rest = len(b) - i
 		if compressed {
 			off := hdr & 0x1F
 			w.timestamp += uint32((off - w.lastOffset) & 0x1F)
@@ -414,6 +501,10 @@ func (w *walker) messages(b []byte) (declined string) {
 		// refuses the file if one's field_description is unusable.
 		if len(d.devs) > 0 && d.devCheck != len(w.descs) && !w.devsOK(d) {
 			return "developer field with an invalid field_description"
+		}
+		if d.pt { // a record: the common case first
+			w.point(d, msg, compressed)
+			continue
 		}
 		if d.kind == kindNone {
 			continue
@@ -733,6 +824,190 @@ func (op *fastOp) code() uint8 {
 	return uint8(op.typ)<<1 | 1
 }
 
+// compilePoint builds d's point plan from its record plan, when every
+// field is read as pointLayout says and every expansion is one of the two
+// walker.point reproduces; otherwise records keep the record plan.
+func (d *fastDef) compilePoint() {
+	var pp pointPlan
+	for i := range pp.off {
+		pp.off[i] = -1
+	}
+	for i := range d.ops {
+		op := &d.ops[i]
+		s := int(op.slot)
+		if s < 0 || s >= numRecordSlots || pp.off[s] >= 0 || op.off > math.MaxInt32 {
+			return
+		}
+		if want := pointLayout[s]; op.typ != want.typ || op.spec.scale != want.scale || op.spec.offset != want.offset {
+			return
+		}
+		pp.off[s] = int32(op.off)
+	}
+	// walker.point takes the timestamp messages read (field 253 at tsOff).
+	if pp.off[recTimestamp] != int32(d.tsOff) {
+		return
+	}
+	for i := range d.expands {
+		e := &d.expands[i]
+		src, dst := recSpeed, recEnhSpeed
+		if e.slot == recEnhAltitude {
+			src, dst = recAltitude, recEnhAltitude
+		}
+		want := pointLayout[dst]
+		if int(e.slot) != dst || e.src != ftU16 || e.dst != ftU32 || !e.same ||
+			e.off > math.MaxInt32 || int32(e.off) != pp.off[src] ||
+			pointLayout[src].scale != want.scale || pointLayout[src].offset != want.offset ||
+			e.compScale != want.scale || e.compOffset != want.offset ||
+			e.dstScale != want.scale || e.dstOffset != want.offset ||
+			e.spec.scale != want.scale || e.spec.offset != want.offset {
+			return
+		}
+		if dst == recEnhSpeed {
+			if pp.speedExp {
+				return
+			}
+			pp.speedExp = true
+		} else {
+			if pp.altExp {
+				return
+			}
+			pp.altExp = true
+		}
+	}
+	d.pp, d.pt = pp, true
+}
+
+// point is record and addRecord for a definition with a point plan: the
+// same point, bit for bit, written from the message's bytes field by
+// field. Each value is computed as record computes its slot (x, or
+// x/scale − offset), and addRecord's rules are applied as they are read;
+// a slot the point cannot use (speed when enhanced_speed came from it) is
+// not computed at all.
+func (w *walker) point(d *fastDef, msg []byte, compressed bool) {
+	a := w.acc
+	if len(a.points) == cap(a.points) {
+		w.reservePoints(d)
+	}
+	p := &d.pp
+	// messages has just set w.timestamp from this record's field 253
+	// (compilePoint checked it is the one the record plan reads), or from
+	// its compressed header; a record with neither has no timestamp.
+	ts := w.timestamp
+	if !a.seqAlive || (!compressed && p.off[recTimestamp] < 0) || ts == 0xFFFFFFFF {
+		return
+	}
+	// addRecord's order tracking; a uint32 timestamp is below 2³².
+	if t := float64(ts); t < a.lastTS {
+		a.unordered = true
+	} else {
+		a.lastTS = t
+	}
+	n := len(a.points)
+	if n == cap(a.points) {
+		a.points = append(a.points, rebound.Point{})
+	} else {
+		a.points = a.points[:n+1]
+	}
+	pt := &a.points[n]
+	pt.Time = time.Unix(fitEpochUnix+int64(ts), 0).UTC() // recordTime
+	nan := math.NaN()
+	pt.Lat, pt.Lon = nan, nan
+	if o1, o2 := p.off[recLat], p.off[recLon]; o1 >= 0 && o2 >= 0 {
+		lat, lon := binary.LittleEndian.Uint32(msg[o1:]), binary.LittleEndian.Uint32(msg[o2:])
+		if lat != 0x7FFFFFFF && lon != 0x7FFFFFFF {
+			pt.Lat, pt.Lon = float64(int32(lat))*semicircleDeg, float64(int32(lon))*semicircleDeg
+		}
+	}
+	// altitude and enhanced_altitude, speed and enhanced_speed: first2 of
+	// the enhanced slot and the plain one, where the plain field's
+	// expansion, when the plan has it, overwrites the enhanced slot
+	// whenever the plain field is valid (record).
+	alt := nan
+	if o := p.off[recEnhAltitude]; o >= 0 {
+		if u := binary.LittleEndian.Uint32(msg[o:]); u != 0xFFFFFFFF {
+			alt = float64(u)/5 - 500
+		}
+	}
+	if o := p.off[recAltitude]; o >= 0 {
+		if raw := binary.LittleEndian.Uint16(msg[o:]); raw != 0xFFFF {
+			plain := float64(raw)/5 - 500
+			if p.altExp {
+				alt = expandSame(raw, plain, 5, 500)
+			} else if alt != alt { // NaN
+				alt = plain
+			}
+		}
+	}
+	pt.AltitudeM = alt
+	speed := nan
+	if o := p.off[recEnhSpeed]; o >= 0 {
+		if u := binary.LittleEndian.Uint32(msg[o:]); u != 0xFFFFFFFF {
+			speed = float64(u) / 1000
+		}
+	}
+	if o := p.off[recSpeed]; o >= 0 {
+		if raw := binary.LittleEndian.Uint16(msg[o:]); raw != 0xFFFF {
+			plain := float64(raw) / 1000
+			if p.speedExp {
+				speed = expandSame(raw, plain, 1000, 0)
+			} else if speed != speed { // NaN
+				speed = plain
+			}
+		}
+	}
+	pt.SpeedMPS = speed
+	pt.DistanceM = nan
+	if o := p.off[recDistance]; o >= 0 {
+		if u := binary.LittleEndian.Uint32(msg[o:]); u != 0xFFFFFFFF {
+			pt.DistanceM = float64(u) / 100
+		}
+	}
+	pt.HeartRateBPM = nan
+	if o := p.off[recHeartRate]; o >= 0 {
+		if b := msg[o]; b != 0xFF && b != 0 { // 0 bpm is no reading (addRecord)
+			pt.HeartRateBPM = float64(b)
+		}
+	}
+	pt.PowerW = nan
+	if o := p.off[recPower]; o >= 0 {
+		if u := binary.LittleEndian.Uint16(msg[o:]); u != 0xFFFF {
+			pt.PowerW = float64(u)
+		}
+	}
+	pt.TemperatureC = nan
+	if o := p.off[recTemperature]; o >= 0 {
+		if b := msg[o]; b != 0x7F {
+			pt.TemperatureC = float64(int8(b))
+		}
+	}
+	pt.CadenceSPM = nan
+	if o := p.off[recCadence]; o >= 0 {
+		if b := msg[o]; b != 0xFF {
+			c := float64(b)
+			if o := p.off[recFracCadence]; o >= 0 {
+				if f := msg[o]; f != 0xFF {
+					c += float64(f) / 128
+				}
+			}
+			pt.CadenceSPM = c
+		}
+	}
+}
+
+// expandSame is what point keeps of record's expansion of a valid uint16
+// source raw, read as plain (raw/scale − offset), into a uint32
+// destination with the same scale and offset: the stored number
+// round-trips through the scaled value, and does not always come back
+// (TestPointPlanTaken). When it comes back as the uint32 invalid value the
+// enhanced slot is NaN, and first2 takes the plain value.
+func expandSame(raw uint16, plain, scale, offset float64) float64 {
+	val := uint32((plain + offset) * scale)
+	if val == uint32(raw) || val == 0xFFFFFFFF {
+		return plain
+	}
+	return float64(val)/scale - offset
+}
+
 // fieldDescription keeps what muktihari's decoder keeps of a
 // field_description (mesgdef.NewFieldDescription): the key of the developer
 // field it describes and whether its base type is valid. An absent field
@@ -778,11 +1053,19 @@ func (w *walker) define(hdr byte, b []byte) (n int, declined string) {
 		n += 1 + 3*nd
 	}
 	d := &w.defs[hdr&0x0F]
-	*d = fastDef{
-		num: num, kind: kindOf(num), big: big, tsOff: -1, pnOff: -1,
-		ops: d.ops[:0], expands: d.expands[:0], devs: d.devs[:0], rops: d.rops[:0], runs: d.runs[:0],
-		fdOff: [3]int{-1, -1, -1},
+	// A definition compiled before, in this file or an earlier one, is
+	// compiled the same again: its bytes (and the walker's switches) are
+	// all compiling reads.
+	key := append(w.key[:0], hdr&0x20|w.switches())
+	key = append(key, b[:n]...)
+	w.key = key
+	if c := w.compiled[string(key)]; c != nil {
+		*d = *c
+		return n, ""
 	}
+	// Fresh slices: the compiled definition keeps its own, shared with
+	// w.compiled, and nothing writes to them once compiled.
+	*d = fastDef{num: num, kind: kindOf(num), big: big, tsOff: -1, pnOff: -1, fdOff: [3]int{-1, -1, -1}}
 	if d.kind == kindHR {
 		d.declined = "hr message" // accumulated 12-bit event time stamps: the general decoder's job
 	}
@@ -818,7 +1101,16 @@ func (w *walker) define(hdr byte, b []byte) (n int, declined string) {
 	d.defined = true
 	if d.kind == kindRecord && !d.big && d.declined == "" && !w.noPlans {
 		d.compileRecord()
+		if !w.noPoints {
+			d.compilePoint()
+		}
 	}
+	if len(w.compiled) >= maxCompiled {
+		clear(w.compiled)
+	}
+	c := new(fastDef)
+	*c = *d
+	w.compiled[string(key)] = c
 	return n, ""
 }
 
