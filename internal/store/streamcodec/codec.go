@@ -348,9 +348,149 @@ func (st *deltas) appendOrder2(dst []byte, vals []float64, scale float64) ([]byt
 // bound is 10^13 m of distance, 10^8 ° of latitude: never real data.
 const exactBelow = 1 << 50
 
+// quantBlock is how many samples quantizeOrder1 and quantizeOrder2 round at
+// a time (quantizeBlock) before coding them: small enough that the quanta
+// stay in L1 cache, large enough that the per-block work is noise.
+const quantBlock = 256
+
+// fastLimitBits is math.Float64bits(exactBelow - 1), 2^50 − 1
+// (TestFastLimitBits): the largest |v·scale| quantizeBlock takes.
+const fastLimitBits = 0x430FFFFFFFFFFFF8
+
+// quantizeBlock sets qs[k] to int64(math.Round(vals[k]·scale)) (roundAbs)
+// and reports whether every |vals[k]·scale| is at most 2^50 − 1: finite
+// (not NaN, which a missing sample is), within maxQuantum and below
+// exactBelow, where quantizeOrder1Each would code exactly those quanta and
+// store float64(q)/scale. It changes nothing else; when it reports false,
+// qs is garbage and the caller takes the block sample by sample. One check
+// per block instead of two branches per sample, and two short loops
+// (this, then codeOrder1 or codeOrder2) instead of one long one whose
+// state did not fit the registers, made QuantizeEncode's loops about a
+// quarter cheaper: about 52 → 40 CPU ns per sample of the workload's runs,
+// all channels, with roundAbs (a benchmark of the loops alone, 10–16
+// alternated runs each on a shared machine, ±20 %).
+//
+//go:noinline
+func quantizeBlock(qs []int64, vals []float64, scale float64) bool {
+	qs = qs[:len(vals)]
+	var over uint64
+	for k, v := range vals {
+		// As in quantizeOrder1Each: the product rounded, no fused
+		// multiply-add.
+		x := float64(v * scale)
+		a := math.Abs(x)
+		// Wraps, setting bit 63, iff a's bits are above fastLimitBits,
+		// as those of every larger value, ±Inf and NaN are.
+		over |= fastLimitBits - math.Float64bits(a)
+		qs[k] = roundAbs(x, a)
+	}
+	return over>>63 == 0
+}
+
 // quantizeOrder1 is appendOrder1 that also quantises each sample in place
-// as Quantize does: v = round(v·scale)/scale, coding round(v·scale).
+// as Quantize does: v = round(v·scale)/scale, coding round(v·scale). Blocks
+// of quantBlock samples go through quantizeBlock and codeOrder1; a block
+// that quantizeBlock refuses (a NaN, a value out of range or beyond
+// exactBelow) goes through quantizeOrder1Each, which stops where the
+// caller must look.
 func (st *deltas) quantizeOrder1(dst []byte, vals []float64, scale float64) ([]byte, int) {
+	var qs [quantBlock]int64
+	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
+	for i := 0; i < len(vals); {
+		blk := vals[i:min(i+quantBlock, len(vals))]
+		if !quantizeBlock(qs[:len(blk)], blk, scale) {
+			var stop int
+			dst, stop = st.quantizeOrder1Each(dst, blk, scale)
+			if i += stop; stop < len(blk) {
+				return dst, i
+			}
+			continue
+		}
+		dst = dst[:len(dst)+st.codeOrder1(dst[len(dst):cap(dst)], qs[:len(blk)], blk, scale)]
+		i += len(blk)
+	}
+	return dst, len(vals)
+}
+
+// quantizeOrder2 is quantizeOrder1 for second differences.
+func (st *deltas) quantizeOrder2(dst []byte, vals []float64, scale float64) ([]byte, int) {
+	var qs [quantBlock]int64
+	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
+	for i := 0; i < len(vals); {
+		blk := vals[i:min(i+quantBlock, len(vals))]
+		if !quantizeBlock(qs[:len(blk)], blk, scale) {
+			var stop int
+			dst, stop = st.quantizeOrder2Each(dst, blk, scale)
+			if i += stop; stop < len(blk) {
+				return dst, i
+			}
+			continue
+		}
+		dst = dst[:len(dst)+st.codeOrder2(dst[len(dst):cap(dst)], qs[:len(blk)], blk, scale)]
+		i += len(blk)
+	}
+	return dst, len(vals)
+}
+
+// codeOrder1 stores the quantised values qs[k]/scale in vals[k] and
+// writes the zigzag varints of their first differences to buf (room for
+// binary.MaxVarintLen64 bytes per value), returning how many bytes. A
+// function of its own, like quantizeBlock, so that its few variables stay
+// in registers: inlined into quantizeOrder1 they were spilled to the stack
+// on every sample.
+func (st *deltas) codeOrder1(buf []byte, qs []int64, vals []float64, scale float64) int {
+	vals = vals[:len(qs)]
+	p := 0
+	prev := st.prev
+	for k, q := range qs {
+		vals[k] = float64(q) / scale
+		d := q - prev
+		prev = q
+		if z := uint64(d<<1) ^ uint64(d>>63); z < 0x80 {
+			buf[p] = byte(z)
+			p++
+		} else {
+			p = putUvarint(buf, p, z)
+		}
+	}
+	st.prev = prev
+	return p
+}
+
+// codeOrder2 is codeOrder1 for second differences.
+func (st *deltas) codeOrder2(buf []byte, qs []int64, vals []float64, scale float64) int {
+	vals = vals[:len(qs)]
+	p := 0
+	prev, prevD := st.prev, st.prevD
+	for k, q := range qs {
+		vals[k] = float64(q) / scale
+		d := q - prev
+		prev = q
+		d, prevD = d-prevD, d
+		if z := uint64(d<<1) ^ uint64(d>>63); z < 0x80 {
+			buf[p] = byte(z)
+			p++
+		} else {
+			p = putUvarint(buf, p, z)
+		}
+	}
+	st.prev, st.prevD = prev, prevD
+	return p
+}
+
+// putUvarint writes the uvarint z at buf[p:] and returns the position after
+// it: codeOrder1's and codeOrder2's path for varints of two bytes or more,
+// out of line so that their loops stay small.
+//
+//go:noinline
+func putUvarint(buf []byte, p int, z uint64) int {
+	return p + binary.PutUvarint(buf[p:], z)
+}
+
+// quantizeOrder1Each is quantizeOrder1 sample by sample, for the blocks
+// quantizeBlock refuses: it returns the index it stopped at, a NaN or a
+// value out of range, or len(vals).
+func (st *deltas) quantizeOrder1Each(dst []byte, vals []float64, scale float64) ([]byte, int) {
 	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
 	buf := dst[len(dst):cap(dst)]
 	p := 0
@@ -388,8 +528,8 @@ func (st *deltas) quantizeOrder1(dst []byte, vals []float64, scale float64) ([]b
 	return dst[:len(dst)+p], i
 }
 
-// quantizeOrder2 is quantizeOrder1 for second differences.
-func (st *deltas) quantizeOrder2(dst []byte, vals []float64, scale float64) ([]byte, int) {
+// quantizeOrder2Each is quantizeOrder1Each for second differences.
+func (st *deltas) quantizeOrder2Each(dst []byte, vals []float64, scale float64) ([]byte, int) {
 	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
 	buf := dst[len(dst):cap(dst)]
 	p := 0
@@ -456,6 +596,29 @@ func roundHalfAwayCmov(x float64) int64 {
 		t = down
 	}
 	return t
+}
+
+// halfBelow is the largest float64 below 0.5, 0.49999999999999994.
+const halfBelow = 0.5 - 0x1p-54
+
+// roundAbs is int64(math.Round(x)) for |x| ≤ 2^53, given a = |x|: a +
+// halfBelow, truncated, then x's sign. quantizeBlock's rounding: fewer
+// operations than roundHalfAwayCmov and no branch. Why it is exact
+// (TestRoundAbs checks each case): for a ≥ 2^52 a is an integer whose
+// neighbours are 1 or more apart, so a + halfBelow rounds back to a. For
+// a < 0.5 (a ≤ halfBelow) the sum is at most 1 − 2^-53, a float64, and
+// truncates to 0. In between, a's ulp divides 0.5, so a + 0.5 is a
+// float64 when it stays in a's binade; the exact sum, 2^-54 below it, is
+// nearer to it than to the float64 below (spaced 2^-52 or more apart, or
+// 2^-53 below 1, where the tie goes to the even 1), so it rounds to a +
+// 0.5 and truncates to ⌊a + 0.5⌋, math.Round's result. Where a + 0.5
+// reaches the next power of two P > a, ⌊a + 0.5⌋ = P, and the sum rounds
+// to P (as just shown for the float64 below P) or to a float64 between P
+// and a + 0.5 < P + 1: it truncates to P.
+func roundAbs(x, a float64) int64 {
+	r := int64(a + halfBelow)
+	s := int64(math.Float64bits(x)) >> 63 // 0, or −1 for a negative x
+	return (r ^ s) - s
 }
 
 func uvarintLen(v uint64) int {
