@@ -71,16 +71,31 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 	}
 	smp := samples(grow(&sc.smp, len(pts)), pts, start, n, dist)
 
-	// A channel with a finite value gets a stream; derived speed too. All
-	// are cut from one allocation, each capped at its end.
 	var present [numChannels]bool
-	count := 0
 	for c := range numChannels {
 		if c == chDist {
 			present[c] = anyFinite(dist)
 		} else {
 			present[c] = anyFiniteIn(pts, c, cadenceFactor)
 		}
+	}
+	fillStreams(s, sc, n, smp, dist, &present, false, func(c int) []float64 {
+		column(col, pts, c, cadenceFactor)
+		return col
+	})
+	return s
+}
+
+// fillStreams sets the channels of s that present marks on the grid of n
+// seconds, from the placed samples smp and cumulative distance dist;
+// values(c) returns channel c's values, one per sample (it may reuse one
+// buffer: each is used before the next call). bounded says that no
+// difference of two finite values of a channel overflows (fillChannel).
+// All streams are cut from one allocation, each capped at its end, with
+// speed derived from distance when it is not recorded.
+func fillStreams(s *rebound.Streams, sc *scratch, n int, smp []sample, dist []float64, present *[numChannels]bool, bounded bool, values func(c int) []float64) {
+	count := 0
+	for c := range numChannels {
 		if present[c] {
 			count++
 		}
@@ -105,11 +120,10 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 		}
 		vals := dist
 		if c != chDist {
-			column(col, pts, c, cadenceFactor)
-			vals = col
+			vals = values(c)
 		}
 		out := next()
-		uncovered = fillChannel(out, smp, vals, uncovered[:0])
+		uncovered = fillChannel(out, smp, vals, uncovered[:0], bounded)
 		*fields[c] = out
 	}
 	sc.uncovered = uncovered
@@ -120,7 +134,6 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 		s.SpeedMPS = next()
 		speedFromDistance(s.SpeedMPS, s.DistanceM, smp, grow(&sc.recorded, n))
 	}
-	return s
 }
 
 // scratch is ResampleCadence's working memory, reused from call to call
@@ -129,6 +142,7 @@ func ResampleCadence(points []rebound.Point, start time.Time, cadenceFactor floa
 // Nothing ResampleCadence returns points into it.
 type scratch struct {
 	col, dist []float64
+	cols      []float64 // CheckForResample's columns, numChannels per point
 	smp       []sample
 	uncovered []int32
 	recorded  []bool
@@ -146,6 +160,7 @@ const maxPooledScratch = 1 << 18
 func (sc *scratch) release() {
 	if cap(sc.col) <= maxPooledScratch && cap(sc.smp) <= maxPooledScratch &&
 		cap(sc.dist) <= maxPooledScratch && cap(sc.recorded) <= maxPooledScratch*8 &&
+		cap(sc.cols) <= maxPooledScratch*numChannels &&
 		cap(sc.uncovered) <= maxPooledScratch {
 		scratchPool.Put(sc)
 	}
@@ -288,12 +303,6 @@ func samples(smp []sample, pts []rebound.Point, start time.Time, n int, dist []f
 	// clocks, as the loop below does.
 	wall := start == start.Round(0)
 	su, sn := start.Unix(), int64(start.Nanosecond())
-	seg := int32(0)
-	lastDist := math.NaN()
-	if len(dist) > 0 {
-		lastDist = dist[0]
-	}
-	prevT, prevSeg := 0.0, int32(0)
 	for j := range pts {
 		t := pts[j].Time
 		var off float64
@@ -311,6 +320,26 @@ func samples(smp []sample, pts []rebound.Point, start time.Time, n int, dist []f
 		} else {
 			off = t.Sub(start).Seconds()
 		}
+		smp[j].t, smp[j].step = off, whole
+	}
+	place(smp, n, dist)
+	return smp
+}
+
+// place finishes the samples whose t holds the offset from the start and
+// step whether it is a whole number of seconds (samples): it numbers the
+// segments and sets the grid fields and the runs. step false is right for
+// any t: it only saves the rounding of a whole one.
+func place(smp []sample, n int, dist []float64) {
+	seg := int32(0)
+	lastDist := math.NaN()
+	if len(dist) > 0 {
+		lastDist = dist[0]
+	}
+	prevT, prevSeg := 0.0, int32(0)
+	for j := range smp {
+		sp := &smp[j]
+		off, whole := sp.t, sp.step
 		if j > 0 {
 			gap := off - prevT
 			if gap > MaxGapS {
@@ -332,13 +361,17 @@ func samples(smp []sample, pts []rebound.Point, start time.Time, n int, dist []f
 		}
 		// Field by field: a composite literal is built aside and copied
 		// in 16-byte moves, which the next loads of sp cannot forward from.
-		sp := &smp[j]
-		sp.t, sp.seg = off, seg
+		sp.seg = seg
 		sp.ceil, sp.hi, sp.near = int32(min(ce, n)), int32(min(fl, n-1)), int32(min(near, n))
 		sp.step = j > 0 && off == prevT+1 && fl == ce && fl <= n-1 && prevSeg == seg
 		prevT, prevSeg = off, seg
 	}
-	// run: smp may be reused memory, so every run is written.
+	setRuns(smp)
+}
+
+// setRuns sets the run of every sample from the steps. smp may be reused
+// memory, so every run is written.
+func setRuns(smp []sample) {
 	if len(smp) > 0 {
 		smp[len(smp)-1].run = 0
 	}
@@ -348,7 +381,6 @@ func samples(smp []sample, pts []rebound.Point, start time.Time, n int, dist []f
 			smp[j].run = smp[j+1].run + 1
 		}
 	}
-	return smp
 }
 
 // maxDiffS bounds the differences in seconds that samples subtracts
@@ -361,8 +393,10 @@ const maxDiffS = 9e9
 // most MaxBridgeS apart, writing each grid second k with ⌈t0⌉ ≤ k ≤ ⌊t1⌋;
 // then each finite sample on its nearest second where nothing else landed
 // (the first sample wins); NaN elsewhere. uncovered is scratch space,
-// returned for reuse.
-func fillChannel(out []float64, smp []sample, vals []float64, uncovered []int32) []int32 {
+// returned for reuse. bounded promises that no difference of two finite
+// values overflows (as when every finite value is below 2¹⁰²² in
+// magnitude), which lets the 1 Hz loop skip the check for it.
+func fillChannel(out []float64, smp []sample, vals []float64, uncovered []int32, bounded bool) []int32 {
 	n := len(out)
 	vals = vals[:len(smp)]
 	filled := 0 // out[filled:] is not written yet
@@ -385,21 +419,20 @@ func fillChannel(out []float64, smp []sample, vals []float64, uncovered []int32)
 			// The loop runs on over the steps that follow (each 1 s
 			// on: k+1) while their values are finite.
 			end := j + int(sj.run)
-			bad := 0.0 // d*0 is ±0, or NaN when d overflowed to ±Inf
-			for {
-				d := x - v0
-				z := d * 0
-				out[k-1] = v0 + float64(z)
-				out[k] = v0 + float64(d*1)
-				bad += z
-				v0 = x
-				if j == end || !finite(vals[j+1]) {
-					break
-				}
-				j, k = j+1, k+1
-				x = vals[j]
+			// steps are the values of samples j…end, on grid seconds
+			// k…k+end−j (each ≤ n−1, as step says).
+			steps := vals[j : end+1]
+			o := out[k-1 : k+len(steps)]
+			var i int
+			if bounded {
+				i = stepRun(o, steps, v0)
+			} else {
+				var bad bool
+				i, bad = stepRunChecked(o, steps, v0)
+				overflow = overflow || bad
 			}
-			overflow = overflow || bad != bad
+			j += i
+			v0 = vals[j]
 			sj = &smp[j]
 			filled = int(sj.hi) + 1
 			prevJ, t0, ceil0, seg0 = j, sj.t, sj.ceil, sj.seg
@@ -447,6 +480,90 @@ func fillChannel(out []float64, smp []sample, vals []float64, uncovered []int32)
 		}
 	}
 	return uncovered
+}
+
+// stepRun writes a 1 Hz run for fillChannel: steps[i] is the value of a
+// sample on grid second k+i, o[i] grid second k+i−1, v0 the value of the
+// previous sample, on k−1. For each step it writes the line from the
+// previous sample to it (see line), o[i] = v0 + (x−v0)·0 and o[i+1] = v0 +
+// (x−v0)·1, until the last step or one whose next value is not finite;
+// it returns the index of that step. o[i+1] of one step is o[i] of the
+// next, which overwrites it, so only the last step writes both. The caller
+// promises that no difference x−v0 overflows; stepRunChecked tells
+// whether one did.
+//
+// A difference being finite, (x−v0)·0 is ±0, and v0 + ±0 is v0 but for
+// −0 + +0, which is +0: without a −0 value, each o[i] between the first
+// and the last is the previous step's value, which copy moves faster than
+// a loop computes it.
+func stepRun(o, steps []float64, v0 float64) int {
+	o = o[:len(steps)+1]
+	i, neg := 0, steps[0] == 0 && math.Signbit(steps[0])
+	for i+1 < len(steps) {
+		y := steps[i+1]
+		if !finite(y) {
+			break
+		}
+		if y == 0 && math.Signbit(y) {
+			neg = true
+		}
+		i++
+	}
+	if neg {
+		return stepRunFormula(o, steps, v0)
+	}
+	x := steps[0]
+	o[0] = v0 + float64((x-v0)*0)
+	copy(o[1:i+1], steps[:i])
+	if i > 0 {
+		v0 = steps[i-1]
+	}
+	o[i+1] = v0 + float64((steps[i]-v0)*1)
+	return i
+}
+
+// stepRunFormula is stepRun computing every value by the formula.
+// stepRun and stepRunChecked are functions of their own so that their
+// loops keep their variables in registers: inside fillChannel they were
+// spilled to the stack.
+func stepRunFormula(o, steps []float64, v0 float64) int {
+	o = o[:len(steps)+1]
+	i := 0
+	for i+1 < len(steps) && finite(steps[i+1]) {
+		x := steps[i]
+		o[i] = v0 + float64((x-v0)*0)
+		v0 = x
+		i++
+	}
+	x := steps[i]
+	d := x - v0
+	o[i] = v0 + float64(d*0)
+	o[i+1] = v0 + float64(d*1)
+	return i
+}
+
+// stepRunChecked is stepRun that also reports whether a difference x−v0
+// overflowed to ±Inf, making (x−v0)·0 NaN: its bits then have exponent
+// bits set, where ±0 has at most the sign bit.
+func stepRunChecked(o, steps []float64, v0 float64) (int, bool) {
+	o = o[:len(steps)+1]
+	i := 0
+	var bits uint64
+	for i+1 < len(steps) && finite(steps[i+1]) {
+		x := steps[i]
+		z := (x - v0) * 0
+		o[i] = v0 + float64(z)
+		bits |= math.Float64bits(z)
+		v0 = x
+		i++
+	}
+	x := steps[i]
+	d := x - v0
+	z := d * 0
+	o[i] = v0 + float64(z)
+	o[i+1] = v0 + float64(d*1)
+	bits |= math.Float64bits(z)
+	return i, bits&^(1<<63) != 0
 }
 
 // line writes out[i], grid second lo+i, on the line from (t0, v0) to

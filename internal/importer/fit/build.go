@@ -197,14 +197,14 @@ func (a *accumulator) fromSession(s span, next time.Time, index int, now time.Ti
 	// holds up to some index and fails from there on: a binary search
 	// finds it.
 	to := from + sort.Search(len(a.points)-from, func(k int) bool { return !inSpan(a.points[from+k].Time, s, next) })
-	pts, cadenceFactor, err := a.pointsFor(from, to, act.Sport, now)
+	pts, checked, err := a.pointsFor(from, to, act.Sport, act.StartTime, now)
 	if err != nil {
 		return nil, err
 	}
 	if err := spend(budget, pts, s.start); err != nil {
 		return nil, err
 	}
-	a.addStreams(act, pts, cadenceFactor)
+	addStreams(act, checked)
 	return act, nil
 }
 
@@ -218,11 +218,13 @@ func (a *accumulator) fromRecords(now time.Time) (*rebound.Activity, error) {
 	case len(a.laps) > 0 && a.laps[0].has(sumSport):
 		sport, sub = sportName(a.laps[0][sumSport]), subSportName(a.laps[0][sumSubSport])
 	}
-	pts, cadenceFactor, err := a.pointsFor(0, len(a.points), sport, now)
+	// The activity starts at the first record (len(a.points) > 0: build
+	// returned early otherwise), which the streams start from too.
+	start := a.points[0].Time
+	pts, checked, err := a.pointsFor(0, len(a.points), sport, start.UTC(), now)
 	if err != nil {
 		return nil, err
 	}
-	start := pts[0].Time
 	budget := maxStreamS
 	if err := spend(&budget, pts, start); err != nil {
 		return nil, err
@@ -234,7 +236,7 @@ func (a *accumulator) fromRecords(now time.Time) (*rebound.Activity, error) {
 			act.Laps = append(act.Laps, lap(&a.laps[j], len(act.Laps), sport))
 		}
 	}
-	a.addStreams(act, pts, cadenceFactor)
+	addStreams(act, checked)
 	return act, nil
 }
 
@@ -253,22 +255,27 @@ func (a *accumulator) newActivity(sport, sub string, start time.Time, index int)
 	return act
 }
 
-// pointsFor range-checks the records from…to-1 and returns them with the
-// factor their cadence must be multiplied by: 2 (strides/min → steps/min)
-// for foot sports. Record i is the i-th record in time order, which is file
-// order in any well-formed file. The points are a.points itself, neither
-// copied nor converted: sessions may share records when a repaired session
-// start breaks their order, so converting in place could double twice.
-func (a *accumulator) pointsFor(from, to int, sport string, now time.Time) ([]rebound.Point, float64, error) {
+// pointsFor range-checks the records from…to-1 (track.CheckPoints) and
+// returns them, with what addStreams needs to resample them from start on,
+// their cadence multiplied by 2 (strides/min → steps/min) for foot sports.
+// Record i is the i-th record in time order, which is file order in any
+// well-formed file. The points are a.points itself, neither copied nor
+// converted: sessions may share records when a repaired session start
+// breaks their order, so converting in place could double twice. Checking
+// and resampling read the points in one pass (track.CheckForResample);
+// resampling finishes in addStreams, after spend, so that a file over its
+// sample budget fails before its streams are made.
+func (a *accumulator) pointsFor(from, to int, sport string, start, now time.Time) ([]rebound.Point, *track.Checked, error) {
 	factor := 1.0
 	if stridesToSteps(sport) {
 		factor = 2
 	}
 	pts := a.points[from:to]
-	if err := track.CheckPoints(pts, from, factor, now); err != nil {
-		return nil, 0, err
+	checked, err := track.CheckForResample(pts, from, start, factor, now)
+	if err != nil {
+		return nil, nil, err
 	}
-	return pts, factor, nil
+	return pts, checked, nil
 }
 
 // hrNearS is how close a record with a heart rate must be for an hr-message
@@ -322,14 +329,11 @@ func spend(budget *float64, pts []rebound.Point, start time.Time) error {
 	return nil
 }
 
-// addStreams resamples the points, cadence multiplied by cadenceFactor, to
-// 1 s streams and fills every summary field the file left empty from them
-// (file totals win).
-func (a *accumulator) addStreams(act *rebound.Activity, pts []rebound.Point, cadenceFactor float64) {
-	if len(pts) == 0 {
-		return
-	}
-	st := track.ResampleCadence(pts, act.StartTime, cadenceFactor)
+// addStreams resamples the points pointsFor checked to 1 s streams from the
+// activity's start and fills every summary field the file left empty from
+// them (file totals win).
+func addStreams(act *rebound.Activity, checked *track.Checked) {
+	st := checked.Resample() // no streams without points
 	if st.Len() == 0 {
 		return
 	}
