@@ -49,12 +49,19 @@ another source, adds nothing.`,
 }
 
 // importMemoryLimit is the soft memory limit an import runs under unless
-// GOMEMLIMIT sets one (Rebound's choice, under issue 6's 150 MB): the live
-// heap of an import grows by ~13 KB per new activity (summaries and loads on
-// their way to the load model), and the garbage collector's default
-// headroom doubles that in RSS. Under the limit it collects sooner instead:
-// the reference workload (peak ~96 MB) is not affected.
-const importMemoryLimit = 120 << 20
+// GOMEMLIMIT sets one (Rebound's choice, under issue 6's 150 MB). What an
+// import holds is bounded (files in flight, kept streams, the batch being
+// committed) but for ~1.5 KB of live heap per new activity (its speculative
+// load measurement, its duplicate key, its line in the report), and the
+// garbage collector's default headroom doubles the heap in RSS. Under the
+// limit it collects sooner instead. Peak RSS (docs/PERFORMANCE.md): the
+// reference workload ~90 MB, which the limit does not touch; 10,062 new
+// activities (1.8 GB of FIT) 121 MB at 100 MiB against 135–138 at 120 MiB,
+// in the same time; 20,000 (3.6 GB) 120 MB, for 14 % more CPU than at 120
+// MiB (142 MB). The live heap after the import was 24, 38 and 54 MB for
+// 1,677, 10,062 and 19,973 new activities: extrapolated, it nears the
+// limit, and collecting would cost much more, past ~40,000 in one import.
+const importMemoryLimit = 100 << 20
 
 func (a *app) runImport(paths []string, workers int) error {
 	if debug.SetMemoryLimit(-1) == math.MaxInt64 { // no GOMEMLIMIT
