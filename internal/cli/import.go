@@ -57,8 +57,8 @@ another source, adds nothing.`,
 // limit it collects sooner instead. Peak RSS (docs/PERFORMANCE.md): the
 // reference workload ~90 MB, which the limit does not touch; 10,062 new
 // activities (1.8 GB of FIT) 121 MB at 100 MiB against 135–138 at 120 MiB,
-// in the same time; 20,000 (3.6 GB) 120 MB, for 14 % more CPU than at 120
-// MiB (142 MB). The live heap after the import was 24, 38 and 54 MB for
+// in the same time; 20,000 (3.6 GB) 124 MB, for 2–14 % more CPU than at
+// 120 MiB (142 MB). The live heap after the import was 24, 38 and 54 MB for
 // 1,677, 10,062 and 19,973 new activities: extrapolated, it nears the
 // limit, and collecting would cost much more, past ~40,000 in one import.
 const importMemoryLimit = 100 << 20
