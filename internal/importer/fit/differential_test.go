@@ -3,15 +3,12 @@ package fit
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"rebound"
-	"rebound/internal/testcorpus"
 )
 
 // The fast path (fast.go) must give exactly what muktihari/fit's general
@@ -145,16 +142,7 @@ func FuzzFastVsGeneral(f *testing.F) {
 	for _, c := range rawCases() {
 		f.Add(c.file.bytes())
 	}
-	if root := testcorpus.Dir(); root != "" {
-		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
-		for _, p := range paths {
-			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {
-				if b, err := os.ReadFile(p); err == nil {
-					f.Add(b)
-				}
-			}
-		}
-	}
+	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A mutated file almost never keeps a valid CRC, and the fast path
 		// declines those; with the CRCs recomputed the mutation reaches the

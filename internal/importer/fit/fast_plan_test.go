@@ -3,8 +3,6 @@ package fit
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -97,16 +95,7 @@ func FuzzRecordPlan(f *testing.F) {
 	for _, c := range rawCases() {
 		f.Add(c.file.bytes())
 	}
-	if root := testcorpus.Dir(); root != "" {
-		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
-		for _, p := range paths {
-			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {
-				if b, err := os.ReadFile(p); err == nil {
-					f.Add(b)
-				}
-			}
-		}
-	}
+	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]byte{data, withValidCRCs(data)} {
 			if diff := planVsValues(in); diff != "" {

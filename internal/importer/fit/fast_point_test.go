@@ -2,8 +2,6 @@ package fit
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/muktihari/fit/profile/factory"
@@ -124,16 +122,7 @@ func FuzzPointPlan(f *testing.F) {
 	for _, c := range rawCases() {
 		f.Add(c.file.bytes())
 	}
-	if root := testcorpus.Dir(); root != "" {
-		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
-		for _, p := range paths {
-			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {
-				if b, err := os.ReadFile(p); err == nil {
-					f.Add(b)
-				}
-			}
-		}
-	}
+	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]byte{data, withValidCRCs(data)} {
 			if diff := pointVsRecord(in); diff != "" {

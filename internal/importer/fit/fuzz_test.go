@@ -33,16 +33,7 @@ func FuzzDecode(f *testing.F) {
 	noTail := short
 	noTail.noTail = true
 	f.Add(noTail.encode(f))
-	if root := testcorpus.Dir(); root != "" {
-		paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
-		for _, p := range paths {
-			if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {
-				if b, err := os.ReadFile(p); err == nil {
-					f.Add(b)
-				}
-			}
-		}
-	}
+	addCorpusSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		acts, err := Decode(bytes.NewReader(data), testNow)
 		if err != nil {
@@ -68,4 +59,22 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addCorpusSeeds adds the corpus's FIT files up to 64 KB to f's seeds, when
+// the corpus is there (fuzzing spends its time on small inputs; the large
+// files are covered by the corpus tests).
+func addCorpusSeeds(f *testing.F) {
+	root := testcorpus.Dir()
+	if root == "" {
+		return
+	}
+	paths, _ := filepath.Glob(filepath.Join(root, "fit", "*"))
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.Size() <= 64<<10 {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
 }
