@@ -216,10 +216,8 @@ func appendChannel(dst []byte, runs []int, vals []float64, name string, scale fl
 	for i := 0; i < len(vals); {
 		var stop int
 		switch {
-		case second && quantize:
-			dst, stop = d.quantizeOrder2(dst, vals[i:], scale)
 		case quantize:
-			dst, stop = d.quantizeOrder1(dst, vals[i:], scale)
+			dst, stop = d.quantize(dst, vals[i:], scale, second)
 		case second:
 			dst, stop = d.appendOrder2(dst, vals[i:], scale)
 		default:
@@ -348,7 +346,7 @@ func (st *deltas) appendOrder2(dst []byte, vals []float64, scale float64) ([]byt
 // bound is 10^13 m of distance, 10^8 ° of latitude: never real data.
 const exactBelow = 1 << 50
 
-// quantBlock is how many samples quantizeOrder1 and quantizeOrder2 round at
+// quantBlock is how many samples quantize rounds at
 // a time (quantizeBlock) before coding them: small enough that the quanta
 // stay in L1 cache, large enough that the per-block work is noise.
 const quantBlock = 256
@@ -387,46 +385,35 @@ func quantizeBlock(qs []int64, vals []float64, scale float64) bool {
 	return over>>63 == 0
 }
 
-// quantizeOrder1 is appendOrder1 that also quantises each sample in place
-// as Quantize does: v = round(v·scale)/scale, coding round(v·scale). Blocks
-// of quantBlock samples go through quantizeBlock and codeOrder1; a block
-// that quantizeBlock refuses (a NaN, a value out of range or beyond
-// exactBelow) goes through quantizeOrder1Each, which stops where the
-// caller must look.
-func (st *deltas) quantizeOrder1(dst []byte, vals []float64, scale float64) ([]byte, int) {
+// quantize is appendOrder1 (appendOrder2 when second) that also quantises
+// each sample in place as Quantize does: v = round(v·scale)/scale, coding
+// round(v·scale). Blocks of quantBlock samples go through quantizeBlock and
+// codeOrder1 or codeOrder2; a block that quantizeBlock refuses (a NaN, a
+// value out of range or beyond exactBelow) goes through quantizeOrder1Each
+// or quantizeOrder2Each, which stop where the caller must look.
+func (st *deltas) quantize(dst []byte, vals []float64, scale float64, second bool) ([]byte, int) {
 	var qs [quantBlock]int64
 	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
 	for i := 0; i < len(vals); {
 		blk := vals[i:min(i+quantBlock, len(vals))]
 		if !quantizeBlock(qs[:len(blk)], blk, scale) {
 			var stop int
-			dst, stop = st.quantizeOrder1Each(dst, blk, scale)
+			if second {
+				dst, stop = st.quantizeOrder2Each(dst, blk, scale)
+			} else {
+				dst, stop = st.quantizeOrder1Each(dst, blk, scale)
+			}
 			if i += stop; stop < len(blk) {
 				return dst, i
 			}
 			continue
 		}
-		dst = dst[:len(dst)+st.codeOrder1(dst[len(dst):cap(dst)], qs[:len(blk)], blk, scale)]
-		i += len(blk)
-	}
-	return dst, len(vals)
-}
-
-// quantizeOrder2 is quantizeOrder1 for second differences.
-func (st *deltas) quantizeOrder2(dst []byte, vals []float64, scale float64) ([]byte, int) {
-	var qs [quantBlock]int64
-	dst = slices.Grow(dst, binary.MaxVarintLen64*len(vals))
-	for i := 0; i < len(vals); {
-		blk := vals[i:min(i+quantBlock, len(vals))]
-		if !quantizeBlock(qs[:len(blk)], blk, scale) {
-			var stop int
-			dst, stop = st.quantizeOrder2Each(dst, blk, scale)
-			if i += stop; stop < len(blk) {
-				return dst, i
-			}
-			continue
+		buf := dst[len(dst):cap(dst)]
+		if second {
+			dst = dst[:len(dst)+st.codeOrder2(buf, qs[:len(blk)], blk, scale)]
+		} else {
+			dst = dst[:len(dst)+st.codeOrder1(buf, qs[:len(blk)], blk, scale)]
 		}
-		dst = dst[:len(dst)+st.codeOrder2(dst[len(dst):cap(dst)], qs[:len(blk)], blk, scale)]
 		i += len(blk)
 	}
 	return dst, len(vals)
@@ -436,7 +423,7 @@ func (st *deltas) quantizeOrder2(dst []byte, vals []float64, scale float64) ([]b
 // writes the zigzag varints of their first differences to buf (room for
 // binary.MaxVarintLen64 bytes per value), returning how many bytes. A
 // function of its own, like quantizeBlock, so that its few variables stay
-// in registers: inlined into quantizeOrder1 they were spilled to the stack
+// in registers: inlined into quantize they were spilled to the stack
 // on every sample.
 func (st *deltas) codeOrder1(buf []byte, qs []int64, vals []float64, scale float64) int {
 	vals = vals[:len(qs)]
